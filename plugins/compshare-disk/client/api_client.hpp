@@ -1,0 +1,92 @@
+// Signed calls to the Compshare (UCloud) OpenAPI over one keep-alive HTTP(S) session, with
+// retries. See ../../../../shared/reference/compshare-api.md for the wire protocol.
+#pragma once
+
+#include "settings.hpp"
+
+#include <actionhost/plugin.hpp>
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace compshare {
+
+// Flat wire parameters (already flattened and stringified, e.g. "UHostIds.0"), without
+// Action, PublicKey and Signature, which call() adds.
+using param_map = std::map<std::string, std::string>;
+
+// A read may be retried after any transient failure. A write is retried by call() only when the
+// request certainly did not reach the service (connect failure, HTTP 429, RetCode 150/153);
+// after a timeout, a reset or an HTTP 5xx it throws with maybe_sent = true and the caller
+// decides (re-read, then re-send or not).
+enum class call_kind { read, write };
+
+struct api_reply {
+    Poco::JSON::Object::Ptr body;  // the parsed response object; its RetCode is 0
+    std::string request_id;        // X-UCLOUD-REQUEST-UUID ("" when absent)
+};
+
+enum class failure_kind {
+    api_error,     // the service answered RetCode != 0 (ret_code, api_message)
+    http_status,   // HTTP status >= 400 (http_status)
+    bad_response,  // empty body, not JSON, not an object, no RetCode
+    network,       // could not connect, reset, timed out
+    cancelled,     // ah_plugin_cancel() interrupted the call or its backoff
+};
+
+class api_failure : public std::runtime_error {
+public:
+    api_failure(failure_kind kind, const std::string& message) : std::runtime_error(message), kind(kind) {}
+
+    failure_kind kind;
+    std::string action;       // the API action that failed
+    int ret_code = 0;         // for api_error (and gateway codes)
+    std::string api_message;  // the service's Message, for api_error
+    int http_status = 0;      // for http_status
+    std::string request_id;   // X-UCLOUD-REQUEST-UUID when one came back
+    bool retryable = false;   // transient: the same call may succeed later
+    bool maybe_sent = false;  // the request may have reached the service (writes: ambiguous)
+};
+
+// Counters over the calls since construction or the last reset_stats().
+struct call_stats {
+    int api_calls = 0;  // HTTP requests sent (attempts, retries included)
+    int retries = 0;    // attempts after the first, over all calls
+    std::vector<std::string> request_ids;  // every X-UCLOUD-REQUEST-UUID seen, in order
+};
+
+class api_client {
+public:
+    // Validates the base URL (https, or http to a loopback host only) and creates the TLS context
+    // only for https. Throws settings_error("InvalidParameter", ...) on a refused URL or CA file.
+    api_client(client_settings settings, const actionhost::host& host);
+    ~api_client();
+    api_client(const api_client&) = delete;
+    api_client& operator=(const api_client&) = delete;
+
+    // Signs and sends one action (POST, form-urlencoded, User-Agent and U-Timestamp-Ms headers),
+    // retrying transient failures up to settings.max_retries times with exponential backoff and
+    // full jitter (each retry logged through the host as a "retry" event with reason and delay).
+    // Returns a RetCode-0 reply or throws api_failure. ProjectId from the settings is added when
+    // set and not already in params. Cancellation interrupts the request and the backoff.
+    api_reply call(const std::string& action, param_map params, call_kind kind);
+
+    const call_stats& stats() const noexcept { return stats_; }
+    void reset_stats() { stats_ = {}; }
+    const client_settings& settings() const noexcept { return settings_; }
+
+private:
+    class transport;  // the Poco session, kept alive across calls and invocations
+    client_settings settings_;
+    const actionhost::host& host_;
+    std::unique_ptr<transport> transport_;
+    call_stats stats_;
+};
+
+}  // namespace compshare
