@@ -309,7 +309,8 @@ struct ah_instance {
 
 namespace actionhost::detail {
 
-inline const char* const null_instance_message = "the instance is NULL";
+inline const char* const null_instance_message =
+    "the instance is NULL (ah_plugin_create could not allocate one)";
 
 // Records a failure on the instance and returns its status.
 inline ah_status fail(ah_instance* inst, const outcome& out, const char** result_json,
