@@ -1,0 +1,45 @@
+// What the action needs from a DescribeCompShareInstance reply, and nothing more: the reply also
+// carries Password and SshLoginCommand, so the raw body is never kept, logged or returned.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace compshare::detach {
+
+struct disk_view {
+    std::string id;  // DiskId
+    bool is_boot = false;
+    std::string drive;  // normalised to a /dev/... path ("" when the service gives none)
+};
+
+struct instance_view {
+    std::string uhost_id;
+    std::string state;   // "Stopped", "Running", ... ("" = the service does not know)
+    std::string region;  // "" when the reply has none
+    std::string zone;
+    std::vector<disk_view> disks;
+
+    const disk_view* find_disk(const std::string& disk_id) const;
+};
+
+// The reply does not have the documented shape (UHostSet not an array, DiskSet entries without
+// DiskId, ...). A transient condition from the caller's point of view.
+class malformed_response : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Finds `uhost_id` in the reply's UHostSet. std::nullopt when it is not listed (the instance does
+// not exist in that region/zone). Throws malformed_response.
+std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
+                                            const std::string& uhost_id);
+
+// "vdb" -> "/dev/vdb"; "/dev/vdb" unchanged; "" stays "".
+std::string normalize_drive(const std::string& drive);
+
+}  // namespace compshare::detach

@@ -1,0 +1,95 @@
+// The compshare-disk plugin: its one action, `detach`, exported through the actionhost C ABI.
+#include "../client/api_client.hpp"
+#include "../client/settings.hpp"
+#include "detach_action.hpp"
+#include "detach_params.hpp"
+#include "detach_result.hpp"
+
+#include <actionhost/plugin.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#ifndef COMPSHARE_DISK_VERSION
+#error "COMPSHARE_DISK_VERSION must be defined (from the manifest's version)"
+#endif
+#ifndef ACTIONHOST_VERSION
+#error "ACTIONHOST_VERSION must be defined"
+#endif
+
+namespace {
+
+using namespace compshare::detach;
+
+// A failure found before the action could start (parameters, credentials): still a complete
+// result with every field, so engines can read it like any other.
+actionhost::outcome early_failure(const char* type, const std::string& message,
+                                  const detach_params* params = nullptr) {
+    detach_report report;
+    report.status = status::failed;
+    report.message = message;
+    if (params != nullptr) {
+        report.dry_run = params->dry_run;
+        report.client_token = params->client_token;
+        report.resource.region = params->region;
+        report.resource.zone = params->zone;
+        report.resource.uhost_id = params->uhost_id;
+        report.resource.udisk_id = params->udisk_id;
+        report.resource.device = params->device;
+    }
+    error_info error;
+    error.type = type;
+    error.message = message;
+    report.error = std::move(error);
+    return to_outcome(report);
+}
+
+class compshare_disk_plugin {
+  public:
+    compshare_disk_plugin(const actionhost::host& host, std::string_view config_json)
+        : host_(host) {
+        try {
+            auto settings =
+                compshare::resolve_settings(config_json, compshare::process_environment());
+            settings.user_agent =
+                "actionhost/" ACTIONHOST_VERSION " compshare-disk/" COMPSHARE_DISK_VERSION;
+            region_ = settings.region;
+            client_ = std::make_unique<compshare::api_client>(std::move(settings), host_);
+        } catch (const compshare::settings_error& e) {
+            // Missing keys must not fail create: every invoke reports them (exit code 3), so a
+            // host can still list, describe and validate. Anything else is a bad config.
+            if (e.type() != error_type::credentials_missing) {
+                throw actionhost::plugin_error(AH_INVALID_ARGUMENT,
+                                               std::string("invalid config: ") + e.what());
+            }
+            credentials_error_ = e.what();
+        }
+    }
+
+    actionhost::outcome invoke(std::string_view action, std::string_view params_json) {
+        if (action != "detach")
+            return actionhost::outcome::unknown_action(action);
+        detach_params params;
+        try {
+            params = parse_detach_params(params_json, region_, client_ != nullptr);
+        } catch (const invalid_parameter& e) {
+            return early_failure(error_type::invalid_parameter, e.what());
+        }
+        if (!client_) {
+            return early_failure(error_type::credentials_missing, credentials_error_, &params);
+        }
+        return to_outcome(run_detach(params, *client_, host_));
+    }
+
+  private:
+    const actionhost::host& host_;
+    std::string region_;                             // the config's default Region
+    std::unique_ptr<compshare::api_client> client_;  // null while credentials are missing
+    std::string credentials_error_;
+};
+
+}  // namespace
+
+AH_PLUGIN(compshare_disk_plugin)

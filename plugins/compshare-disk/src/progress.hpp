@@ -1,0 +1,34 @@
+// Structured progress events sent through the host's log callback, so engines can turn them into
+// heartbeats. Each is one JSON object with "event" and "message" plus a few fields; none ever
+// carries a credential or a raw API response. (The client logs its own "retry" events.)
+#pragma once
+
+#include <actionhost/plugin.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace compshare::detach {
+
+class progress {
+  public:
+    progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id)
+        : host_(host), uhost_id_(std::move(uhost_id)), udisk_id_(std::move(udisk_id)) {}
+
+    void precheck(const std::string& state, bool attached, const std::string& device) const;
+    void detach_sent(const std::string& device, const std::string& request_id, int ret_code) const;
+    void detach_unconfirmed(const std::string& reason) const;
+    void detach_resend(int attempt, int max_attempts) const;
+    void poll(int number, const std::string& state, bool attached, std::int64_t elapsed_ms) const;
+    void poll_failed(int number, const std::string& error_type, const std::string& reason) const;
+    void done(bool ok, const std::string& status, const std::string& message,
+              std::int64_t elapsed_ms) const;
+
+  private:
+    const actionhost::host& host_;
+    std::string uhost_id_;
+    std::string udisk_id_;
+};
+
+}  // namespace compshare::detach
