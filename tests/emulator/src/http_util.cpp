@@ -1,0 +1,53 @@
+#include "http_util.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <istream>
+
+namespace compshare_emulator {
+
+std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t max_bytes) {
+    if (request.hasContentLength() &&
+        request.getContentLength64() > static_cast<Poco::Int64>(max_bytes)) {
+        throw body_too_large{};
+    }
+    std::string body;
+    std::istream& in = request.stream();
+    char buffer[8192];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > max_bytes) {
+            throw body_too_large{};
+        }
+    }
+    return body;
+}
+
+void send_body(Poco::Net::HTTPServerResponse& response, int status, const std::string& content_type,
+               const std::string& body) {
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    if (!content_type.empty()) {
+        response.setContentType(content_type);
+    }
+    response.sendBuffer(body.data(), body.size());
+}
+
+void reset_connection(Poco::Net::HTTPServerRequest& request,
+                      Poco::Net::HTTPServerResponse& response) {
+    response.setKeepAlive(false);
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (impl == nullptr) {
+        return;
+    }
+    try {
+        Poco::Net::StreamSocket& socket = impl->socket();
+        socket.setLinger(true, 0);  // close() then sends RST instead of FIN
+        socket.close();
+    } catch (const Poco::Exception&) {
+        // already gone: the client sees the connection end either way
+    }
+}
+
+}  // namespace compshare_emulator
