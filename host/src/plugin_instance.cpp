@@ -1,0 +1,67 @@
+#include "plugin_instance.hpp"
+
+#include "exit_codes.hpp"
+#include "host_error.hpp"
+#include "json_text.hpp"
+
+namespace actionhost::core {
+
+plugin_instance::plugin_instance(std::shared_ptr<const plugin_library> library,
+                                 const std::string& config_json, const ah_host_api* host)
+    : library_(std::move(library)) {
+    const auto& fn = library_->functions();
+    ah_instance* created = nullptr;
+    const ah_status status = fn.create(host, config_json.c_str(), &created);
+    if (status == AH_OK && created != nullptr) {
+        instance_ = created;
+        return;
+    }
+    std::string reason = "no message (the plugin returned no instance)";
+    if (created != nullptr) {
+        const char* text = fn.last_error(created);
+        if (text != nullptr && *text != '\0')
+            reason = text;
+        fn.destroy(created);
+    }
+    const auto& m = library_->info();
+    throw host_error(status == AH_INVALID_ARGUMENT ? error_type::invalid_config
+                                                   : error_type::instance_create_failed,
+                     "plugin \"" + m.name + "\": creating an instance failed with " +
+                         status_name(status) + ": " + reason);
+}
+
+plugin_instance::~plugin_instance() {
+    if (instance_ != nullptr)
+        library_->functions().destroy(instance_);
+}
+
+invoke_outcome plugin_instance::invoke(const std::string& action, const std::string& params) {
+    const auto& fn = library_->functions();
+    const char* result = nullptr;
+    size_t length = 0;
+    invoke_outcome out;
+    out.status =
+        fn.invoke(instance_, action.c_str(), params.data(), params.size(), &result, &length);
+    if (result != nullptr)
+        out.result_json.assign(result, length);
+    if (out.status != AH_OK) {
+        const char* text = fn.last_error(instance_);
+        out.last_error = text != nullptr ? text : "";
+        if (out.last_error.empty())
+            out.last_error = "the plugin gave no error message";
+    }
+    if (out.result_json.empty()) {
+        // A plugin that breaks the "always one JSON object" rule still yields a result.
+        out.result_json = out.status == AH_OK
+                              ? std::string(R"({"ok":true})")
+                              : error_result(error_type::internal,
+                                             "the plugin returned no result: " + out.last_error);
+    }
+    return out;
+}
+
+void plugin_instance::cancel() const noexcept {
+    library_->functions().cancel(instance_);
+}
+
+}  // namespace actionhost::core
