@@ -2,6 +2,7 @@
 // retries. See ../../../../shared/reference/compshare-api.md for the wire protocol.
 #pragma once
 
+#include "retry_policy.hpp"
 #include "settings.hpp"
 
 #include <actionhost/plugin.hpp>
@@ -41,8 +42,9 @@ enum class failure_kind {
 };
 
 class api_failure : public std::runtime_error {
-public:
-    api_failure(failure_kind kind, const std::string& message) : std::runtime_error(message), kind(kind) {}
+  public:
+    api_failure(failure_kind kind, const std::string& message)
+        : std::runtime_error(message), kind(kind) {}
 
     failure_kind kind;
     std::string action;       // the API action that failed
@@ -52,20 +54,26 @@ public:
     std::string request_id;   // X-UCLOUD-REQUEST-UUID when one came back
     bool retryable = false;   // transient: the same call may succeed later
     bool maybe_sent = false;  // the request may have reached the service (writes: ambiguous)
+    std::string reason;       // short machine word: "timeout", "connection_reset", "http_503",
+                              // "ret_code_150", "connect_failed", "tls", "bad_response", ...
+    int attempts = 0;         // HTTP attempts made for this call
 };
 
 // Counters over the calls since construction or the last reset_stats().
 struct call_stats {
-    int api_calls = 0;  // HTTP requests sent (attempts, retries included)
-    int retries = 0;    // attempts after the first, over all calls
+    int api_calls = 0;                     // HTTP requests sent (attempts, retries included)
+    int retries = 0;                       // attempts after the first, over all calls
     std::vector<std::string> request_ids;  // every X-UCLOUD-REQUEST-UUID seen, in order
+    int connections_opened = 0;            // TCP (TLS) connections opened; 1 while keep-alive holds
 };
 
 class api_client {
-public:
+  public:
     // Validates the base URL (https, or http to a loopback host only) and creates the TLS context
     // only for https. Throws settings_error("InvalidParameter", ...) on a refused URL or CA file.
     api_client(client_settings settings, const actionhost::host& host);
+    // Same, with a given backoff (tests: short delays, a seeded random source).
+    api_client(client_settings settings, const actionhost::host& host, retry_policy policy);
     ~api_client();
     api_client(const api_client&) = delete;
     api_client& operator=(const api_client&) = delete;
@@ -81,11 +89,12 @@ public:
     void reset_stats() { stats_ = {}; }
     const client_settings& settings() const noexcept { return settings_; }
 
-private:
+  private:
     class transport;  // the Poco session, kept alive across calls and invocations
     client_settings settings_;
     const actionhost::host& host_;
     std::unique_ptr<transport> transport_;
+    retry_policy policy_;
     call_stats stats_;
 };
 

@@ -22,6 +22,8 @@ struct client_settings {
     std::chrono::milliseconds timeout{30000};  // per HTTP request
     int max_retries = 3;
     std::string credentials_source;  // for people: "config", "environment", "profile 'x' of FILE"
+    // Sent as User-Agent; the plugin sets it to name itself and its version (not a config key).
+    std::string user_agent = "actionhost compshare-disk";
 };
 
 // Reads one environment variable; std::nullopt when unset. Injected so tests need no setenv().
@@ -32,12 +34,12 @@ env_lookup process_environment();
 // "InvalidParameter" (bad config JSON, unknown key, wrong type, bad URL, insecure http to a
 // non-loopback host) or "CredentialsMissing" (message names every place that was looked at).
 class settings_error : public std::runtime_error {
-public:
+  public:
     settings_error(std::string type, const std::string& message)
         : std::runtime_error(message), type_(std::move(type)) {}
     const std::string& type() const noexcept { return type_; }
 
-private:
+  private:
     std::string type_;
 };
 

@@ -1,0 +1,230 @@
+#include "transport.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Timespan.h>
+
+#include <poll.h>
+
+#include <functional>
+#include <istream>
+#include <ostream>
+
+namespace compshare {
+
+namespace {
+
+constexpr std::size_t max_body = 8u << 20;  // Describe bodies are a few KiB
+// Poco would silently reconnect inside sendRequest() after its own idle limit, outside our
+// socket guard and our connection count; we disable that and apply this limit ourselves.
+constexpr auto idle_limit = std::chrono::seconds(8);
+
+// Exposes the protected connect step of Poco's client sessions, so the connection is made
+// before the request (and its socket can be guarded) rather than inside sendRequest().
+template <class Base>
+class opening_session final : public Base {
+  public:
+    using Base::Base;
+    void open_now() { this->reconnect(); }
+    bool must_reconnect_now() const { return this->mustReconnect(); }
+};
+
+std::string describe(const Poco::Exception& e) {
+    // displayText() of network exceptions names the failure (and maybe host/port), never data.
+    return e.displayText();
+}
+
+bool is_timeout(const Poco::Exception& e) {
+    return dynamic_cast<const Poco::TimeoutException*>(&e) != nullptr;
+}
+
+// True when an idle kept-alive socket is readable: the peer closed it (or sent junk).
+bool socket_is_stale(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;
+}
+
+}  // namespace
+
+class api_client::transport::session {
+  public:
+    std::unique_ptr<Poco::Net::HTTPClientSession> http;
+    std::function<void()> open_now;
+    std::function<bool()> must_reconnect;
+};
+
+struct api_client::transport::tls {
+    Poco::Net::Context::Ptr context;
+};
+
+api_client::transport::transport(endpoint ep, const client_settings& settings)
+    : endpoint_(std::move(ep)), timeout_(settings.timeout) {
+    if (!endpoint_.secure)
+        return;
+    // Our own context, not Poco's SSLManager defaults: chain and host name verified
+    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips), against
+    // the system store or only the given bundle, as curl --cacert does.
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.loadDefaultCAs = settings.ca_file.empty();
+    params.caLocation = settings.ca_file;
+    tls_ = std::make_unique<tls>();
+    tls_->context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, params);
+    tls_->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    tls_->context->enableExtendedCertificateVerification(true);
+}
+
+api_client::transport::~transport() {
+    reset();
+}
+
+void api_client::transport::reset() noexcept {
+    if (!session_)
+        return;
+    try {
+        session_->http->reset();
+    } catch (...) {
+    }
+    session_.reset();
+}
+
+void api_client::transport::open(actionhost::cancel_signal& cancel) {
+    const auto now = std::chrono::steady_clock::now();
+    if (session_ && (!session_->http->connected() || session_->must_reconnect() ||
+                     now - last_used_ > idle_limit ||
+                     socket_is_stale(session_->http->socket().impl()->sockfd()))) {
+        reset();
+    }
+    if (session_)
+        return;
+    if (cancel.requested())
+        throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
+
+    auto fresh = std::make_unique<session>();
+    if (endpoint_.secure) {
+        auto s = std::make_unique<opening_session<Poco::Net::HTTPSClientSession>>(
+            endpoint_.host, endpoint_.port, tls_->context);
+        auto* raw = s.get();
+        fresh->open_now = [raw] { raw->open_now(); };
+        fresh->must_reconnect = [raw] { return raw->must_reconnect_now(); };
+        fresh->http = std::move(s);
+    } else {
+        auto s = std::make_unique<opening_session<Poco::Net::HTTPClientSession>>(endpoint_.host,
+                                                                                 endpoint_.port);
+        auto* raw = s.get();
+        fresh->open_now = [raw] { raw->open_now(); };
+        fresh->must_reconnect = [raw] { return raw->must_reconnect_now(); };
+        fresh->http = std::move(s);
+    }
+    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count());
+    fresh->http->setTimeout(t, t, t);
+    fresh->http->setKeepAlive(true);
+    fresh->http->setKeepAliveTimeout(Poco::Timespan(365L * 24 * 3600, 0));
+    fresh->http->setProxyConfig({});  // no proxy unless one is designed in: the name is checked
+
+    try {
+        if (!endpoint_.secure) {
+            // "localhost" passed the loopback rule by name; make sure it also resolves to one.
+            const Poco::Net::SocketAddress address(endpoint_.host, endpoint_.port);
+            if (!address.host().isLoopback()) {
+                throw transport_error{exchange_phase::connecting, "refused",
+                                      "refused: " + endpoint_.host +
+                                          " does not resolve to a loopback address, and plain "
+                                          "http is only allowed to loopback"};
+            }
+        }
+        fresh->open_now();
+    } catch (const Poco::Net::SSLException& e) {
+        throw transport_error{exchange_phase::connecting, "tls", describe(e)};
+    } catch (const Poco::Exception& e) {
+        throw transport_error{exchange_phase::connecting,
+                              is_timeout(e) ? "connect_timeout" : "connect_failed", describe(e)};
+    }
+    ++connections_opened_;
+    session_ = std::move(fresh);
+}
+
+http_response api_client::transport::post(const std::string& form_body,
+                                          const std::string& user_agent,
+                                          actionhost::cancel_signal& cancel) {
+    open(cancel);
+    auto& http = *session_->http;
+    exchange_phase phase = exchange_phase::sending;
+    http_response out;
+    try {
+        // While this guard lives, a cancel shuts the socket down: a blocked send or receive
+        // returns at once. It must go before the socket is closed (reset() below).
+        actionhost::cancel_signal::socket_guard guard(cancel, http.socket().impl()->sockfd());
+
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentType("application/x-www-form-urlencoded");
+        request.setContentLength(static_cast<std::streamsize>(form_body.size()));
+        request.set("User-Agent", user_agent);
+        request.set("Accept", "application/json");
+        request.set("U-Timestamp-Ms",
+                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count()));
+        request.setKeepAlive(true);
+
+        std::ostream& os = http.sendRequest(request);
+        os.write(form_body.data(), static_cast<std::streamsize>(form_body.size()));
+        os.flush();
+        if (!os.good()) {
+            // Poco's stream swallowed the socket error and kept it on the session.
+            if (const auto* e = http.networkException())
+                e->rethrow();
+            throw Poco::IOException("cannot write the request");
+        }
+        phase = exchange_phase::receiving;
+
+        Poco::Net::HTTPResponse response;
+        std::istream& is = http.receiveResponse(response);
+        char buffer[8192];
+        while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
+            out.body.append(buffer, static_cast<std::size_t>(is.gcount()));
+            if (out.body.size() > max_body)
+                break;
+        }
+        if (is.bad()) {
+            if (const auto* e = http.networkException())
+                e->rethrow();
+            throw Poco::IOException("cannot read the response body");
+        }
+        out.status = static_cast<int>(response.getStatus());
+        out.reason_phrase = response.getReason();
+        out.request_id = response.get("X-UCLOUD-REQUEST-UUID", "");
+        const std::string retry_after = response.get("Retry-After", "");
+        if (!retry_after.empty() && retry_after.size() <= 5 &&
+            retry_after.find_first_not_of("0123456789") == std::string::npos) {
+            out.retry_after = std::chrono::seconds(std::stoi(retry_after));
+        }
+        if (!response.getKeepAlive() || out.body.size() > max_body) {
+            phase = exchange_phase::connecting;  // marker: drop the connection below
+        }
+    } catch (const Poco::Exception& e) {
+        reset();
+        throw transport_error{phase, is_timeout(e) ? "timeout" : "connection_reset", describe(e)};
+    } catch (const std::exception& e) {
+        reset();
+        throw transport_error{phase, "connection_reset", e.what()};
+    }
+    if (phase == exchange_phase::connecting || cancel.requested())
+        reset();
+    last_used_ = std::chrono::steady_clock::now();
+    if (out.body.size() > max_body) {
+        out.body.clear();
+        out.too_large = true;
+    }
+    return out;
+}
+
+}  // namespace compshare

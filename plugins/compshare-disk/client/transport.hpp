@@ -1,0 +1,66 @@
+// One keep-alive HTTP(S) connection to the API (Poco's client sessions), reused across calls.
+// Internal to api_client.
+#pragma once
+
+#include "api_client.hpp"
+#include "endpoint.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace compshare {
+
+// How far an exchange got when it failed: decides whether the request may have been processed.
+enum class exchange_phase {
+    connecting,  // before any byte of the request was written: certainly not sent
+    sending,     // writing the request failed: the service never got all of it
+    receiving,   // the request was written: it may have been processed
+};
+
+struct transport_error {
+    exchange_phase phase;
+    std::string reason;   // "connect_failed", "tls", "timeout", "connection_reset", "cancelled"
+    std::string message;  // Poco's description (never a body)
+};
+
+struct http_response {
+    int status = 0;
+    std::string reason_phrase;
+    std::string body;
+    std::string request_id;  // X-UCLOUD-REQUEST-UUID
+    std::optional<std::chrono::milliseconds> retry_after;
+    bool too_large = false;  // the body exceeded the size limit (and was dropped)
+};
+
+class api_client::transport {
+  public:
+    transport(endpoint ep, const client_settings& settings);
+    ~transport();
+
+    // POSTs one form body. Throws transport_error. Cancellation (a cancel_signal request) shuts
+    // the socket down; the caller checks the signal to tell a cancel from a failure.
+    http_response post(const std::string& form_body, const std::string& user_agent,
+                       actionhost::cancel_signal& cancel);
+
+    // Drops the connection (after a failure or a cancel): the next post() opens a new one.
+    void reset() noexcept;
+
+    int connections_opened() const noexcept { return connections_opened_; }
+    // "host:port", for messages.
+    std::string host() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
+
+  private:
+    class session;
+    void open(actionhost::cancel_signal& cancel);
+
+    endpoint endpoint_;
+    std::chrono::milliseconds timeout_;
+    struct tls;
+    std::unique_ptr<tls> tls_;  // only for https
+    std::unique_ptr<session> session_;
+    std::chrono::steady_clock::time_point last_used_;
+    int connections_opened_ = 0;
+};
+
+}  // namespace compshare
