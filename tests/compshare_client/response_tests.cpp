@@ -1,0 +1,62 @@
+// Response bodies: RetCode as a number or a numeric string; everything else is an error.
+#include "response.hpp"
+
+#include <catch2/catch.hpp>
+
+using compshare::bad_response_error;
+using compshare::parse_response;
+
+TEST_CASE("compshare_client response RetCode as number or numeric string",
+          "[compshare_client][response]") {
+    CHECK(parse_response(R"({"RetCode":0,"Action":"XResponse"})").ret_code == 0);
+    CHECK(parse_response(R"({"RetCode":"0"})").ret_code == 0);
+    CHECK(parse_response(R"({"RetCode":171,"Message":"Signature VerifyAC Error"})").ret_code ==
+          171);
+    CHECK(parse_response(R"({"RetCode":"171"})").ret_code == 171);
+    CHECK(parse_response(R"({"RetCode":8434.0})").ret_code == 8434);
+    CHECK(parse_response(R"({"RetCode":"-1"})").ret_code == -1);
+    const auto r = parse_response(R"({"RetCode":230,"Message":"Params [Name]\n not available"})");
+    CHECK(r.message == "Params [Name] not available");
+    CHECK(r.body->getValue<std::string>("Message").find('\n') != std::string::npos);
+}
+
+TEST_CASE("compshare_client response bodies that are errors, never success",
+          "[compshare_client][response]") {
+    const char* bad[] = {"",
+                         "   \n",
+                         "not json",
+                         R"({"RetCode":0,"UHost)",
+                         "[]",
+                         "0",
+                         R"("RetCode")",
+                         R"({"Action":"XResponse"})",
+                         R"({"RetCode":null})",
+                         R"({"RetCode":true})",
+                         R"({"RetCode":"abc"})",
+                         R"({"RetCode":"0x1"})",
+                         R"({"RetCode":" 0"})",
+                         R"({"RetCode":""})",
+                         R"({"RetCode":1.5})",
+                         R"({"RetCode":[0]})",
+                         R"({"RetCode":{}})",
+                         R"({"RetCode":99999999999})"};
+    for (const char* body : bad) {
+        INFO(body);
+        CHECK_THROWS_AS(parse_response(body), bad_response_error);
+    }
+}
+
+TEST_CASE("compshare_client response errors never quote the body", "[compshare_client][response]") {
+    try {
+        parse_response(R"({"Password":"SECRET-PASSWORD","SshLoginCommand":"ssh root@x" broken)");
+        FAIL("no error");
+    } catch (const bad_response_error& e) {
+        CHECK_THAT(e.what(), !Catch::Contains("SECRET") && !Catch::Contains("ssh"));
+    }
+}
+
+TEST_CASE("compshare_client clean_text cuts on a UTF-8 boundary", "[compshare_client][response]") {
+    CHECK(compshare::clean_text("a\x01\tb") == "ab");
+    const std::string cut = compshare::clean_text("\xe4\xb8\xad\xe4\xb8\xad", 4);
+    CHECK(cut == "\xe4\xb8\xad...");
+}
