@@ -85,8 +85,20 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
         io.out << app.help("", CLI::AppFormatMode::All);
         return exit_code::ok;
     } catch (const CLI::ParseError& e) {
-        return report_failure(
-            host_error(error_type::usage, std::string(e.what()) + " (see actionhost --help)"), io);
+        std::string message = e.what();
+        // CLI11 only says "A subcommand is required" for a misspelt command: name it.
+        if (app.get_subcommands().empty()) {
+            for (int i = 1; i < argc; ++i) {
+                const std::string arg = argv[i];
+                if (arg.rfind('-', 0) == 0 || std::string(argv[i - 1]) == "--plugin-path") {
+                    continue;
+                }
+                message = "unknown command \"" + arg + "\" (commands: list, describe, run, check)";
+                break;
+            }
+        }
+        return report_failure(host_error(error_type::usage, message + " (see actionhost --help)"),
+                              io);
     }
     if (!params_option->empty())
         options.params = params;

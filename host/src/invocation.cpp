@@ -122,13 +122,12 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
             const int n = ::poll(fds, signals.get() >= 0 ? 2 : 1, wait_ms);
             if (n < 0 && errno == EINTR)
                 continue;
-            if (fds[0].revents != 0)
-                return;  // the plugin returned
             if (n == 0 && reason == cancel_reason::none) {
                 reason = cancel_reason::timeout;
                 instance.cancel();
                 continue;
             }
+            // Signals first: one that arrived before the plugin returned still counts.
             if (n > 0 && (fds[1].revents & POLLIN) != 0) {
                 signalfd_siginfo info{};
                 if (::read(signals.get(), &info, sizeof info) != sizeof info)
@@ -143,7 +142,10 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
                 }
                 reason = info.ssi_signo == SIGINT ? cancel_reason::sigint : cancel_reason::sigterm;
                 instance.cancel();
+                continue;
             }
+            if (fds[0].revents != 0)
+                return;  // the plugin returned
         }
     });
 

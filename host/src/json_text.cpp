@@ -6,53 +6,187 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cctype>
 #include <sstream>
 
 namespace actionhost::core {
 namespace {
 
-enum class prefix_state { complete, incomplete, wrong };
+// A strict JSON (RFC 8259) syntax scanner. Poco's parser reports no position, so on a parse error
+// this finds the offset of the first wrong byte (the end of the text when it is only incomplete).
+class syntax_scanner {
+  public:
+    explicit syntax_scanner(std::string_view text) : text_(text) {}
 
-// Poco's parser reports no position, so the position is found by parsing prefixes: a prefix
-// that stops before the first wrong byte is only incomplete.
-prefix_state classify(std::string_view text) {
-    try {
-        Poco::JSON::Parser parser;
-        parser.parse(std::string(text));
-        return prefix_state::complete;
-    } catch (const Poco::Exception& e) {
-        const std::string& m = e.message();
-        // The parser reads the end of its input as a NUL/EOF byte ("unexpected byte '\xff'").
-        const bool at_end = m.find("end of text") != std::string::npos ||
-                            m.find("unterminated") != std::string::npos ||
-                            m.find('\0') != std::string::npos ||
-                            m.find('\xff') != std::string::npos;
-        return at_end ? prefix_state::incomplete : prefix_state::wrong;
+    // The offset of the first error, or npos when the text is one valid JSON value.
+    std::size_t first_error() {
+        try {
+            blanks();
+            value(0);
+            blanks();
+            if (pos_ != text_.size())
+                return pos_;  // text after the value
+            return std::string_view::npos;
+        } catch (const std::size_t& at) {
+            return at;
+        }
     }
-}
+
+  private:
+    [[noreturn]] void fail() const { throw pos_; }
+    char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+    bool at_end() const { return pos_ >= text_.size(); }
+    void expect(char c) {
+        if (at_end() || text_[pos_] != c)
+            fail();
+        ++pos_;
+    }
+    void blanks() {
+        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
+            ++pos_;
+        }
+    }
+    void value(int depth) {
+        if (depth > 1000)
+            fail();
+        switch (peek()) {
+            case '{':
+                object(depth);
+                break;
+            case '[':
+                array(depth);
+                break;
+            case '"':
+                string();
+                break;
+            case 't':
+                literal("true");
+                break;
+            case 'f':
+                literal("false");
+                break;
+            case 'n':
+                literal("null");
+                break;
+            default:
+                number();
+        }
+    }
+    void object(int depth) {
+        expect('{');
+        blanks();
+        if (peek() == '}' && !at_end()) {
+            ++pos_;
+            return;
+        }
+        for (;;) {
+            blanks();
+            string();
+            blanks();
+            expect(':');
+            blanks();
+            value(depth + 1);
+            blanks();
+            if (!at_end() && peek() == ',') {
+                ++pos_;
+                continue;
+            }
+            expect('}');
+            return;
+        }
+    }
+    void array(int depth) {
+        expect('[');
+        blanks();
+        if (peek() == ']' && !at_end()) {
+            ++pos_;
+            return;
+        }
+        for (;;) {
+            blanks();
+            value(depth + 1);
+            blanks();
+            if (!at_end() && peek() == ',') {
+                ++pos_;
+                continue;
+            }
+            expect(']');
+            return;
+        }
+    }
+    void string() {
+        expect('"');
+        for (;;) {
+            if (at_end())
+                fail();
+            const auto c = static_cast<unsigned char>(text_[pos_]);
+            if (c == '"') {
+                ++pos_;
+                return;
+            }
+            if (c < 0x20)
+                fail();
+            if (c == '\\') {
+                ++pos_;
+                const char e = peek();
+                if (at_end() || std::string_view("\"\\/bfnrtu").find(e) == std::string_view::npos) {
+                    fail();
+                }
+                ++pos_;
+                if (e == 'u') {
+                    for (int i = 0; i < 4; ++i) {
+                        if (!std::isxdigit(static_cast<unsigned char>(peek())) || at_end())
+                            fail();
+                        ++pos_;
+                    }
+                }
+                continue;
+            }
+            ++pos_;
+        }
+    }
+    void literal(std::string_view word) {
+        for (const char c : word)
+            expect(c);
+    }
+    void digits() {
+        if (at_end() || !std::isdigit(static_cast<unsigned char>(peek())))
+            fail();
+        while (!at_end() && std::isdigit(static_cast<unsigned char>(peek())))
+            ++pos_;
+    }
+    void number() {
+        if (peek() == '-' && !at_end())
+            ++pos_;
+        if (peek() == '0' && !at_end()) {
+            ++pos_;
+        } else {
+            digits();
+        }
+        if (!at_end() && peek() == '.') {
+            ++pos_;
+            digits();
+        }
+        if (!at_end() && (peek() == 'e' || peek() == 'E')) {
+            ++pos_;
+            if (!at_end() && (peek() == '+' || peek() == '-'))
+                ++pos_;
+            digits();
+        }
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
 
 }  // namespace
 
 std::string json_error_location(std::string_view text) {
-    const prefix_state whole = classify(text);
-    if (whole == prefix_state::complete)
+    const std::size_t offset = syntax_scanner(text).first_error();
+    if (offset == std::string_view::npos)
         return "";
-    std::size_t offset = text.size();  // incomplete: the error is at the end
-    if (whole == prefix_state::wrong) {
-        // Binary search for the shortest wrong prefix; its last byte is the culprit.
-        std::size_t lo = 1, hi = text.size();
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (classify(text.substr(0, mid)) == prefix_state::wrong) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        offset = lo - 1;
-    }
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
         if (text[i] == '\n') {
             ++line;
             column = 1;
@@ -63,28 +197,50 @@ std::string json_error_location(std::string_view text) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+namespace {
+
+// What a valid JSON text that is not an object is, for the error message.
+std::string kind_of(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    const char c = first == std::string_view::npos ? '\0' : text[first];
+    switch (c) {
+        case '[':
+            return "an array";
+        case '"':
+            return "a string";
+        case 'n':
+            return "null";
+        case 't':
+        case 'f':
+            return "a boolean";
+        default:
+            return "a number";
+    }
+}
+
+}  // namespace
+
 Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::string& what,
                                           std::string_view error_type) {
     if (text.find('\0') != std::string_view::npos) {
         throw host_error(error_type, what + ": invalid JSON: contains a NUL byte");
     }
+    const auto fail_kind = [&] {
+        throw host_error(error_type, what + ": must be a JSON object, not " + kind_of(text));
+    };
     Poco::Dynamic::Var value;
     try {
         Poco::JSON::Parser parser;
         value = parser.parse(std::string(text));
     } catch (const Poco::Exception& e) {
         const std::string where = json_error_location(text);
-        throw host_error(
-            error_type,
-            what + ": invalid JSON" + (where.empty() ? "" : " at " + where) + ": " + e.message());
+        // Poco cannot parse some valid non-object texts (a bare string); the scanner knows.
+        if (where.empty())
+            fail_kind();
+        throw host_error(error_type, what + ": invalid JSON at " + where + ": " + e.message());
     }
-    if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
-        throw host_error(error_type, what + ": must be a JSON object, not " +
-                                         (value.isEmpty()    ? std::string("null")
-                                          : value.isArray()  ? std::string("an array")
-                                          : value.isString() ? std::string("a string")
-                                                             : std::string("a scalar")));
-    }
+    if (value.type() != typeid(Poco::JSON::Object::Ptr))
+        fail_kind();
     return value.extract<Poco::JSON::Object::Ptr>();
 }
 

@@ -1,0 +1,197 @@
+// The commands through run_cli, in process, with string streams.
+#include "cli.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+#include <vector>
+
+using namespace actionhost::core;
+using test_support::temp_dir;
+using test_support::write_file;
+
+namespace {
+
+struct cli_run {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+cli_run cli(std::vector<std::string> args, const std::string& stdin_text = "") {
+    const std::string path =
+        test_support::echo_dir.string() + ":" + test_support::broken_dir.string();
+    args.insert(args.begin(), {"actionhost", "--plugin-path", path});
+    std::vector<const char*> argv;
+    for (const auto& a : args)
+        argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    std::istringstream in(stdin_text);
+    cli_run r;
+    r.code = run_cli(static_cast<int>(argv.size()), argv.data(), {out, err, in}, false);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+Poco::JSON::Object::Ptr json(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+TEST_CASE("host cli: run prints one result line", "[host][cli]") {
+    const auto r = cli({"run", "test-echo.echo", "--params", R"({"n": 1})"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "{\"greeting\":\"\",\"ok\":true,\"params\":{\"n\":1}}\n");
+    const auto pretty = cli({"run", "test-echo.echo", "--pretty"});
+    CHECK(pretty.out.find("\n  \"ok\": true") != std::string::npos);
+}
+
+TEST_CASE("host cli: host failures give a message and a JSON result", "[host][cli]") {
+    struct row {
+        std::vector<std::string> args;
+        int code;
+        const char* type;
+        const char* cause;
+    };
+    const row rows[] = {
+        {{"run", "ghost.echo"}, 8, "PluginNotFound", "no plugin named \"ghost\""},
+        {{"run", "test-echo.nope"}, 2, "UnknownAction", "has no action \"nope\""},
+        {{"run", "test-echo"}, 2, "Usage", "is not PLUGIN.ACTION"},
+        {{"run", "test-echo.echo", "--params", "{"}, 2, "InvalidParameter", "invalid JSON"},
+        {{"run", "test-echo.echo", "--config", "/nonexistent/c.json"},
+         2,
+         "InvalidConfig",
+         "config file /nonexistent/c.json: cannot be read"},
+        {{"run", "test-echo.echo", "--config", "/dev/null"}, 2, "InvalidConfig", "invalid JSON"},
+        {{"run", "test-newer-minor.noop"}, 8, "PluginIncompatible", "the host is too old"},
+        {{"run", "test-no-cancel.noop"}, 8, "PluginLoadFailed", "does not export ah_plugin_cancel"},
+        {{"run", "test-mismatch.noop"}, 8, "PluginIncompatible", "differs in field(s)"},
+        {{"run", "test-no-library.noop"}, 8, "PluginLoadFailed", "does not exist"},
+        {{"run", "test-echo.echo", "--timeout", "0"}, 2, "Usage", "--timeout must be a positive"},
+        {{"run", "test-echo.echo", "--parallel", "2"}, 2, "Usage", "--parallel needs --batch"},
+        {{"run", "test-echo.echo", "--bogus"}, 2, "Usage", "--bogus"},
+        {{"frobnicate"}, 2, "Usage", "unknown command \"frobnicate\""},
+        {{}, 2, "Usage", "A subcommand is required"},
+        {{"describe", "test-echo.nope"}, 2, "UnknownAction", "has no action \"nope\""},
+        {{"describe", "ghost"}, 8, "PluginNotFound", "ghost"},
+    };
+    for (const auto& r : rows) {
+        std::string joined;
+        for (const auto& a : r.args)
+            joined += a + " ";
+        INFO(joined);
+        const auto result = cli(r.args);
+        CHECK(result.code == r.code);
+        CHECK_THAT(result.err, Catch::StartsWith("actionhost: "));
+        CHECK_THAT(result.err, Catch::Contains(r.cause));
+        const auto object = json(result.out);
+        CHECK_FALSE(object->getValue<bool>("ok"));
+        CHECK(object->getObject("error")->getValue<std::string>("type") == r.type);
+        CHECK_FALSE(object->getObject("error")->getValue<bool>("retryable"));
+    }
+}
+
+TEST_CASE("host cli: plugin failures map through the exit-code table", "[host][cli]") {
+    const auto fail =
+        cli({"run", "test-echo.fail", "--params", R"({"type":"InstanceNotStopped"})"});
+    CHECK(fail.code == 4);
+    CHECK(json(fail.out)->getObject("error")->getValue<std::string>("type") ==
+          "InstanceNotStopped");
+    CHECK_THAT(fail.err, Catch::Contains("AH_ERROR"));
+    const auto thrown = cli({"run", "test-echo.throw"});
+    CHECK(thrown.code == 1);
+    CHECK_THAT(thrown.err, Catch::Contains("thrown as asked"));
+    temp_dir dir;
+    write_file(dir / "c.json", R"({"fail_create": true})");
+    const auto create = cli({"run", "test-echo.echo", "--config", (dir / "c.json").string()});
+    CHECK(create.code == 1);
+    CHECK_THAT(create.err, Catch::Contains("fail_create was set in the config"));
+    CHECK(json(create.out)->getObject("error")->getValue<std::string>("type") ==
+          "InstanceCreateFailed");
+}
+
+TEST_CASE("host cli: describe shows params, defaults and result fields", "[host][cli]") {
+    const auto text = cli({"describe", "test-echo.fail"});
+    CHECK(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("type (string, optional, default \"ApiError\")"));
+    CHECK_THAT(text.out, Catch::Contains("retryable (boolean, optional, default false)"));
+    CHECK_THAT(text.out, Catch::Contains("Result fields:"));
+    const auto plugin = cli({"describe", "test-echo"});
+    CHECK_THAT(plugin.out,
+               Catch::Contains("greeting (string, optional): Copied into every echo result."));
+    CHECK_THAT(plugin.out, Catch::Contains("test-echo.block:"));
+    const auto j = json(cli({"describe", "test-echo.echo", "--json"}).out);
+    CHECK(j->getValue<std::string>("action") == "echo");
+    const auto result = j->getArray("result");
+    REQUIRE(result->size() == 3);
+    CHECK(result->getObject(1)->getValue<std::string>("name") == "ok");
+    CHECK(result->getObject(1)->getValue<bool>("required"));
+}
+
+TEST_CASE("host cli: check reports each plugin", "[host][cli]") {
+    const auto good = cli({"check", "test-echo"});
+    CHECK(good.code == 0);
+    CHECK_THAT(good.out, Catch::Contains("test-echo: OK"));
+    CHECK_THAT(good.out, Catch::Contains("ah_plugin_cancel"));
+    const auto all = cli({"check", "--json"});
+    CHECK(all.code == 8);
+    const auto j = json(all.out);
+    CHECK_FALSE(j->getValue<bool>("ok"));
+    const auto plugins = j->getArray("plugins");
+    REQUIRE(plugins->size() == 7);
+    for (std::size_t i = 0; i < plugins->size(); ++i) {
+        const auto p = plugins->getObject(static_cast<unsigned>(i));
+        const auto name = p->getValue<std::string>("plugin");
+        INFO(name);
+        CHECK(p->getValue<bool>("ok") == (name == "test-echo"));
+        if (name == "test-no-cancel") {
+            CHECK(p->getArray("missing_symbols")->getElement<std::string>(0) == "ah_plugin_cancel");
+        }
+    }
+}
+
+TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
+    temp_dir dir;
+    write_file(dir / "in.jsonl", "{\"i\":1}\n\n{\"type\":\"Transient\"}\nnot json\n{\"i\":4}\n");
+    const auto echo =
+        cli({"run", "test-echo.echo", "--batch", (dir / "in.jsonl").string(), "--parallel", "3"});
+    std::istringstream lines(echo.out);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(lines, line);)
+        out.push_back(line);
+    REQUIRE(out.size() == 4);  // the blank line is skipped
+    CHECK(out[0] == R"({"greeting":"","ok":true,"params":{"i":1}})");
+    CHECK(out[1] == R"({"greeting":"","ok":true,"params":{"type":"Transient"}})");
+    CHECK_THAT(out[2], Catch::Contains("InvalidParameter"));
+    CHECK_THAT(out[2], Catch::Contains("line 4"));
+    CHECK(out[3] == R"({"greeting":"","ok":true,"params":{"i":4}})");
+    CHECK(echo.code == 2);  // the worst outcome: the invalid line
+
+    const auto fail = cli({"run", "test-echo.fail", "--batch", (dir / "in.jsonl").string()});
+    CHECK(fail.code == 6);  // Transient (6) is worse than InvalidParameter (2)
+}
+
+TEST_CASE("host cli: --help documents the exit codes", "[host][cli]") {
+    const auto help = cli({"--help"});
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("Exit codes:"));
+    CHECK_THAT(help.out, Catch::Contains("143"));
+    const auto run_help = cli({"run", "--help"});
+    CHECK(run_help.code == 0);
+    CHECK_THAT(run_help.out, Catch::Contains("--timeout"));
+}
+
+TEST_CASE("host cli: list text and JSON", "[host][cli]") {
+    const auto text = cli({"list"});
+    CHECK(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("test-echo.block"));
+    const auto j = json(cli({"list", "--json"}).out);
+    CHECK(j->getArray("plugins")->size() == 7);
+}

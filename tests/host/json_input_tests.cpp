@@ -1,0 +1,116 @@
+#include "host_error.hpp"
+#include "json_input.hpp"
+#include "json_text.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace actionhost::core;
+using test_support::temp_dir;
+using test_support::write_file;
+
+namespace {
+
+std::string params_error(const std::string& spec, const std::string& stdin_text = "") {
+    std::istringstream in(stdin_text);
+    try {
+        read_params(spec, in);
+    } catch (const host_error& e) {
+        CHECK(e.type() == "InvalidParameter");
+        CHECK(e.exit_code() == 2);
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("host params: inline, stdin and file", "[host][params]") {
+    temp_dir dir;
+    write_file(dir / "p.json", R"({"from": "file"})");
+    std::istringstream in(R"( {"from": "stdin"} )");
+    CHECK(read_params(R"({"from": "inline"})", in).object->getValue<std::string>("from") ==
+          "inline");
+    CHECK(read_params("  {\"a\":1}", in).text == "  {\"a\":1}");  // passed on unchanged
+    const auto from_stdin = read_params("-", in);
+    CHECK(from_stdin.object->getValue<std::string>("from") == "stdin");
+    CHECK(from_stdin.origin == "params from stdin");
+    const auto from_file = read_params((dir / "p.json").string(), in);
+    CHECK(from_file.object->getValue<std::string>("from") == "file");
+    CHECK(from_file.origin == "params file " + (dir / "p.json").string());
+}
+
+TEST_CASE("host params: every failure names where", "[host][params]") {
+    temp_dir dir;
+    write_file(dir / "bad.json", "{\n  \"a\": 1,\n  \"b\": nope\n}");
+    write_file(dir / "array.json", "[1, 2]");
+    CHECK_THAT(params_error((dir / "missing.json").string()),
+               Catch::Contains("params file " + (dir / "missing.json").string() +
+                               ": cannot be read: No such file or directory"));
+    CHECK_THAT(params_error((dir / "bad.json").string()),
+               Catch::Contains("params file " + (dir / "bad.json").string() +
+                               ": invalid JSON at line 3, column 9"));
+    CHECK_THAT(params_error((dir / "array.json").string()),
+               Catch::Contains("must be a JSON object, not an array"));
+    CHECK_THAT(params_error("{\"a\": }"),
+               Catch::Contains("inline params: invalid JSON at line 1, column 7"));
+    CHECK_THAT(params_error("-", "{\"a\":1"),
+               Catch::Contains("params from stdin: invalid JSON at line 1, column 7"));
+    CHECK_THAT(params_error("-", ""), Catch::Contains("params from stdin: invalid JSON"));
+    CHECK_THAT(params_error("\"text\""), Catch::Contains("must be a JSON object, not a string"));
+    CHECK_THAT(params_error("{} {}"), Catch::Contains("invalid JSON at line 1, column 4"));
+    CHECK_THAT(params_error(dir.path().string()), Catch::Contains("cannot be read"));
+}
+
+TEST_CASE("host params: the size limit is checked before parsing", "[host][params]") {
+    temp_dir dir;
+    // Not even JSON: refused for its size, so it was never parsed.
+    const std::string big(max_input_bytes + 1, 'x');
+    write_file(dir / "big.json", big);
+    CHECK_THAT(params_error((dir / "big.json").string()),
+               Catch::Contains("larger than the limit of 1048576 bytes"));
+    CHECK_THAT(params_error("-", big), Catch::Contains("params from stdin: larger than the limit"));
+    // Exactly at the limit is fine.
+    std::string at_limit = "{\"a\":\"" + std::string(max_input_bytes - 8, 'y') + "\"}";
+    REQUIRE(at_limit.size() == max_input_bytes);
+    std::istringstream in(at_limit);
+    CHECK(read_params("-", in).text.size() == max_input_bytes);
+}
+
+TEST_CASE("host config: file or {}", "[host][params]") {
+    temp_dir dir;
+    write_file(dir / "c.json", R"({"greeting": "hi"})");
+    write_file(dir / "bad.json", "{");
+    CHECK(read_config("").text == "{}");
+    CHECK(read_config((dir / "c.json").string()).object->has("greeting"));
+    try {
+        read_config((dir / "bad.json").string());
+        FAIL("no error");
+    } catch (const host_error& e) {
+        CHECK(e.type() == "InvalidConfig");
+        CHECK(e.exit_code() == 2);
+        CHECK_THAT(e.what(), Catch::Contains("config file " + (dir / "bad.json").string()));
+    }
+}
+
+TEST_CASE("host json: error locations and results", "[host][params]") {
+    CHECK(json_error_location("{}").empty());
+    CHECK(json_error_location("").find("line 1, column 1") == 0);
+    CHECK(json_error_location("{\"a\":\n\n   x}") == "line 3, column 4");
+    CHECK(json_error_location("{\"a\": \"unterminated") == "line 1, column 20");
+    CHECK(json_error_location("[1, 2,]") == "line 1, column 7");
+    CHECK(json_error_location("{\"a\": 01}") == "line 1, column 8");
+    CHECK(json_error_location("{\"a\": \"\\x\"}") == "line 1, column 9");
+    CHECK(json_error_location("{\"a\": tru}") == "line 1, column 10");
+    CHECK(json_error_location(" [\"\\u12g4\", -1.5e+3, null, {}]").empty() == false);
+    CHECK(json_error_location(" [\"\\u12a4\", -1.5e+3, null, {}, []] ").empty());
+    CHECK(error_result("T", "m \"q\"") ==
+          R"({"ok":false,"error":{"type":"T","message":"m \"q\"","retryable":false}})");
+    CHECK(result_error_type(R"({"ok":false,"error":{"type":"ApiError"}})") == "ApiError");
+    CHECK(result_error_type(R"({"ok":true})").empty());
+    CHECK(result_error_type("garbage").empty());
+    CHECK(pretty_json(R"({"a":1})") == "{\n  \"a\": 1\n}");
+    CHECK(pretty_json("garbage") == "garbage");
+}

@@ -1,0 +1,158 @@
+// Loading the test plugins: test-echo loads; each broken plugin is refused with the right error
+// type (so the right exit code) and a message that names the cause.
+#include "host_error.hpp"
+#include "plugin_catalog.hpp"
+#include "plugin_instance.hpp"
+#include "plugin_library.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+using namespace actionhost::core;
+using test_support::broken_dir;
+using test_support::echo_dir;
+
+namespace {
+
+const plugin_catalog& catalog() {
+    static const plugin_catalog c = plugin_catalog::scan({echo_dir, broken_dir});
+    return c;
+}
+
+host_error load_error(const std::string& name) {
+    try {
+        plugin_library::load(catalog().require(name));
+    } catch (const host_error& e) {
+        return e;
+    }
+    FAIL("plugin " << name << " loaded");
+    throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("host loading: test-echo loads and agrees with its manifest", "[host][loading]") {
+    const auto library = plugin_library::load(catalog().require("test-echo"));
+    CHECK(library->api_version() == "1.0.0");
+    CHECK(library->functions().cancel != nullptr);
+    CHECK(library->info().name == "test-echo");
+    const auto symbols = exported_symbols(library->info().library);
+    for (const char* required : required_symbols) {
+        INFO(required);
+        CHECK(std::find(symbols.begin(), symbols.end(), required) != symbols.end());
+    }
+    for (const auto& s : symbols)
+        CHECK(s.rfind("ah_plugin_", 0) == 0);  // the version script
+}
+
+TEST_CASE("host loading: a plugin for a newer minor is refused, host too old", "[host][loading]") {
+    const host_error e = load_error("test-newer-minor");
+    CHECK(e.type() == "PluginIncompatible");
+    CHECK(e.exit_code() == 8);
+    CHECK_THAT(e.what(), Catch::Contains("libtest-newer-minor.so"));
+    CHECK_THAT(e.what(), Catch::Contains("\"1.1.0\""));
+    CHECK_THAT(e.what(), Catch::Contains("1.0.0"));
+    CHECK_THAT(e.what(), Catch::Contains("the host is too old"));
+}
+
+TEST_CASE("host loading: a plugin for another major is refused", "[host][loading]") {
+    const host_error newer = load_error("test-newer-major");
+    CHECK(newer.type() == "PluginIncompatible");
+    CHECK_THAT(newer.what(), Catch::Contains("\"2.0.0\""));
+    CHECK_THAT(newer.what(), Catch::Contains("the host is too old"));
+    const host_error older = load_error("test-older-major");
+    CHECK(older.type() == "PluginIncompatible");
+    CHECK_THAT(older.what(), Catch::Contains("\"0.9.0\""));
+    CHECK_THAT(older.what(), Catch::Contains("the plugin is too old"));
+}
+
+TEST_CASE("host loading: a missing export is named", "[host][loading]") {
+    const host_error e = load_error("test-no-cancel");
+    CHECK(e.type() == "PluginLoadFailed");
+    CHECK(e.exit_code() == 8);
+    CHECK_THAT(e.what(), Catch::Contains("libtest-no-cancel.so does not export ah_plugin_cancel"));
+    const auto symbols = exported_symbols(catalog().require("test-no-cancel").library);
+    CHECK(std::find(symbols.begin(), symbols.end(), "ah_plugin_cancel") == symbols.end());
+    CHECK(std::find(symbols.begin(), symbols.end(), "ah_plugin_invoke") != symbols.end());
+}
+
+TEST_CASE("host loading: an embedded manifest that differs from the file", "[host][loading]") {
+    const host_error e = load_error("test-mismatch");
+    CHECK(e.type() == "PluginIncompatible");
+    CHECK_THAT(e.what(), Catch::Contains("libtest-mismatch.so"));
+    CHECK_THAT(e.what(), Catch::Contains("test-mismatch.json"));
+    CHECK_THAT(e.what(), Catch::Contains("differs in field(s): description, version"));
+}
+
+TEST_CASE("host loading: a manifest naming a missing library", "[host][loading]") {
+    const host_error e = load_error("test-no-library");
+    CHECK(e.type() == "PluginLoadFailed");
+    CHECK_THAT(e.what(), Catch::Contains("libtest-no-library.so"));
+    CHECK_THAT(e.what(), Catch::Contains("field \"library\""));
+    CHECK_THAT(e.what(), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("host loading: a file that is no library carries dlerror's text", "[host][loading]") {
+    test_support::temp_dir dir;
+    test_support::write_file(dir / "p.json", test_support::manifest_json("p", "libp.so"));
+    test_support::write_file(dir / "libp.so", std::string(4096, 'x'));  // long enough for a header
+    const auto c = plugin_catalog::scan({dir.path()});
+    try {
+        plugin_library::load(c.require("p"));
+        FAIL("loaded");
+    } catch (const host_error& e) {
+        CHECK(e.type() == "PluginLoadFailed");
+        CHECK_THAT(e.what(), Catch::Contains("cannot load " + (dir / "libp.so").string()));
+        CHECK_THAT(e.what(), Catch::Contains("invalid ELF header"));  // from dlerror()
+    }
+}
+
+TEST_CASE("host loading: comparing manifests", "[host][loading]") {
+    const manifest& m = catalog().require("test-echo");
+    std::ifstream in(m.file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(compare_manifests(text, m).empty());
+    CHECK_THAT(compare_manifests("{}", m), Catch::Contains("actions"));
+    CHECK_THAT(compare_manifests("not json", m), Catch::Contains("invalid JSON"));
+}
+
+TEST_CASE("host loading: a failed create reports the plugin's message", "[host][loading]") {
+    const auto library = plugin_library::load(catalog().require("test-echo"));
+    try {
+        plugin_instance instance(library, R"({"fail_create": true})", nullptr);
+        FAIL("created");
+    } catch (const host_error& e) {
+        CHECK(e.type() == "InstanceCreateFailed");
+        CHECK(e.exit_code() == 1);
+        CHECK_THAT(e.what(), Catch::Contains("AH_ERROR"));
+        CHECK_THAT(e.what(), Catch::Contains("fail_create was set in the config"));
+    }
+    try {
+        plugin_instance instance(library, "[1]", nullptr);
+        FAIL("created");
+    } catch (const host_error& e) {
+        CHECK(e.type() == "InvalidConfig");
+        CHECK(e.exit_code() == 2);
+        CHECK_THAT(e.what(), Catch::Contains("invalid config"));
+    }
+}
+
+TEST_CASE("host loading: an instance invokes and outlives its library handle", "[host][loading]") {
+    auto library = plugin_library::load(catalog().require("test-echo"));
+    plugin_instance instance(library, R"({"greeting": "hi"})", nullptr);
+    library.reset();  // the instance keeps the library loaded
+    const auto out = instance.invoke("echo", R"({"x": [1, 2]})");
+    CHECK(out.status == AH_OK);
+    CHECK(out.result_json == R"({"greeting":"hi","ok":true,"params":{"x":[1,2]}})");
+    CHECK(out.last_error.empty());
+    const auto thrown = instance.invoke("throw", "{}");
+    CHECK(thrown.status == AH_ERROR);
+    CHECK_THAT(thrown.result_json, Catch::Contains("InternalError"));
+    CHECK_THAT(thrown.last_error, Catch::Contains("thrown as asked"));
+    const auto unknown = instance.invoke("nope", "{}");
+    CHECK(unknown.status == AH_UNKNOWN_ACTION);
+}
