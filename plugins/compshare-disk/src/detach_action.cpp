@@ -283,8 +283,17 @@ class detach_run {
                 }
                 const bool ambiguous = f.maybe_sent || (f.kind == failure_kind::api_error &&
                                                         f.ret_code == ret_code::api_timeout);
-                if (!ambiguous)
+                if (!ambiguous) {
+                    // The client repeats a write only when an attempt certainly did not reach
+                    // the service; should one have gone through anyway, the disk is gone now,
+                    // and that is the success this run was after.
+                    if (f.attempts > 1 && disk_gone(context)) {
+                        r_.detach_sent = true;
+                        r_.changed = true;
+                        return;
+                    }
                     throw stop{classify(f, context)};
+                }
                 r_.detach_sent = true;  // as far as anyone can tell
                 r_.changed = true;
                 events_.detach_unconfirmed(f.what());
@@ -310,6 +319,16 @@ class detach_run {
             }
             check_cancel("before sending the detach again");
             events_.detach_resend(resends + 1, max_resends);
+        }
+    }
+
+    // One extra read after a failed repeated write; false when anything stands in the way.
+    bool disk_gone(const std::string& context) {
+        try {
+            const auto view = describe("re-reading " + p_.uhost_id + " after " + context);
+            return view && view->find_disk(p_.udisk_id) == nullptr;
+        } catch (const stop&) {
+            return false;  // report the original failure, not this one
         }
     }
 

@@ -1,0 +1,97 @@
+// Unit tests of the DescribeCompShareInstance parser: the fields the action needs, the shapes
+// the service may use, malformed replies, and nothing secret kept.
+#include "instance_view.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <catch2/catch.hpp>
+
+using compshare::detach::malformed_response;
+using compshare::detach::normalize_drive;
+using compshare::detach::parse_describe;
+
+namespace {
+
+Poco::JSON::Object::Ptr body(const std::string& json) {
+    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+const char* sample = R"({
+  "Action": "DescribeCompShareInstanceResponse", "RetCode": 0, "TotalCount": 2,
+  "UHostSet": [
+    {"UHostId": "uhost-other", "State": "Running", "DiskSet": []},
+    {"UHostId": "uhost-1", "Region": "cn-wlcb", "Zone": "cn-wlcb-01", "State": "Stopped",
+     "Password": "Q0FOQVJZ", "SshLoginCommand": "ssh root@192.0.2.1",
+     "DiskSet": [
+       {"DiskId": "bsd-1", "IsBoot": "True", "Drive": "/dev/vda", "Size": 100},
+       {"DiskId": "udisk-1", "IsBoot": "False", "Drive": "vdb", "Size": 200},
+       {"DiskId": "udisk-2", "IsBoot": false, "Drive": "/dev/vdc"},
+       {"DiskId": "udisk-3", "Type": "Boot"},
+       {"DiskId": "udisk-4", "IsBoot": "false", "Drive": null}
+     ]}
+  ]})";
+
+}  // namespace
+
+TEST_CASE("compshare_disk describe: finds the instance and its disks", "[describe]") {
+    const auto view = parse_describe(*body(sample), "uhost-1");
+    REQUIRE(view);
+    CHECK(view->uhost_id == "uhost-1");
+    CHECK(view->state == "Stopped");
+    CHECK(view->region == "cn-wlcb");
+    CHECK(view->zone == "cn-wlcb-01");
+    REQUIRE(view->disks.size() == 5);
+    CHECK(view->disks[0].is_boot);
+    CHECK(view->disks[0].drive == "/dev/vda");
+    CHECK_FALSE(view->disks[1].is_boot);
+    CHECK(view->disks[1].drive == "/dev/vdb");  // normalised
+    CHECK_FALSE(view->disks[2].is_boot);        // a JSON boolean is accepted too
+    CHECK(view->disks[3].is_boot);              // the deprecated Type "Boot"
+    CHECK(view->disks[4].drive.empty());
+    REQUIRE(view->find_disk("udisk-2") != nullptr);
+    CHECK(view->find_disk("udisk-2")->drive == "/dev/vdc");
+    CHECK(view->find_disk("udisk-9") == nullptr);
+}
+
+TEST_CASE("compshare_disk describe: an instance that is not listed", "[describe]") {
+    CHECK_FALSE(parse_describe(*body(sample), "uhost-9"));
+    CHECK_FALSE(parse_describe(*body(R"({"RetCode":0,"TotalCount":0,"UHostSet":[]})"), "uhost-1"));
+    // Another instance only: never mistaken for ours.
+    CHECK_FALSE(parse_describe(*body(R"({"UHostSet":[{"UHostId":"uhost-2","State":"Stopped"}]})"),
+                               "uhost-1"));
+}
+
+TEST_CASE("compshare_disk describe: an instance without disks", "[describe]") {
+    auto view = parse_describe(*body(R"({"UHostSet":[{"UHostId":"u","State":""}]})"), "u");
+    REQUIRE(view);
+    CHECK(view->disks.empty());
+    CHECK(view->state.empty());  // "" = unknown to the service
+    view = parse_describe(*body(R"({"UHostSet":[{"UHostId":"u","DiskSet":null}]})"), "u");
+    REQUIRE(view);
+    CHECK(view->disks.empty());
+}
+
+TEST_CASE("compshare_disk describe: malformed replies", "[describe]") {
+    for (const char* bad : {
+             R"({"RetCode":0})",
+             R"({"UHostSet":{}})",
+             R"({"UHostSet":[5]})",
+             R"({"UHostSet":[{"UHostId":7}]})",
+             R"({"UHostSet":[{"UHostId":"u","State":3}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":"x"}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":["x"]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"Drive":"/dev/vdb"}]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":"maybe"}]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":1}]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","Drive":5}]}]})",
+         }) {
+        INFO(bad);
+        CHECK_THROWS_AS(parse_describe(*body(bad), "u"), malformed_response);
+    }
+}
+
+TEST_CASE("compshare_disk describe: normalize_drive", "[describe]") {
+    CHECK(normalize_drive("") == "");
+    CHECK(normalize_drive("vdb") == "/dev/vdb");
+    CHECK(normalize_drive("/dev/vdb") == "/dev/vdb");
+}
