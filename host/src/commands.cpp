@@ -10,6 +10,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/SharedPtr.h>
 
 #include <algorithm>
 #include <iostream>
@@ -20,6 +21,14 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+// Objects keep their keys in insertion order, so output reads in a sensible order.
+Object::Ptr new_object() {
+    return Poco::makeShared<Object>(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+Array::Ptr new_array() {
+    return Poco::makeShared<Array>();
+}
 
 void warn_problems(const plugin_catalog& catalog, std::ostream& err) {
     for (const auto& p : catalog.problems())
@@ -55,7 +64,7 @@ std::string type_text(const Object& schema) {
 
 // The properties of an object schema, as [{name, type, required, default?, description?}].
 Array::Ptr fields_of(const Object::Ptr& schema) {
-    Array::Ptr fields = new Array;
+    Array::Ptr fields = new_array();
     if (!schema)
         return fields;
     std::vector<std::string> required;
@@ -65,10 +74,20 @@ Array::Ptr fields_of(const Object::Ptr& schema) {
         }
     }
     const auto properties = schema->getObject("properties");
+    // Required names without a declared property still are fields (of any type).
+    for (const auto& name : required) {
+        if (properties && properties->has(name))
+            continue;
+        Object::Ptr field = new_object();
+        field->set("name", name);
+        field->set("type", std::string("any"));
+        field->set("required", true);
+        fields->add(field);
+    }
     if (!properties)
         return fields;
     for (const auto& [name, value] : *properties) {
-        Object::Ptr field = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        Object::Ptr field = new_object();
         field->set("name", name);
         const auto property = properties->getObject(name);
         field->set("type", property ? type_text(*property) : std::string("any"));
@@ -101,7 +120,7 @@ void print_fields(std::ostream& out, const std::string& title, const Array::Ptr&
 }
 
 Object::Ptr action_json(const manifest& m, const action_info& a) {
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Object::Ptr o = new_object();
     o->set("plugin", m.name);
     o->set("action", a.name);
     o->set("description", a.description);
@@ -138,18 +157,18 @@ int list_command(const plugin_catalog& catalog, bool json, streams io) {
     warn_problems(catalog, io.err);
     if (json) {
         Object result(Poco::JSON_PRESERVE_KEY_ORDER);
-        Array::Ptr plugins = new Array;
+        Array::Ptr plugins = new_array();
         for (const auto& m : catalog.plugins()) {
-            Object::Ptr p = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            Object::Ptr p = new_object();
             p->set("name", m.name);
             p->set("version", m.version);
             p->set("api_version", m.api_version);
             p->set("description", m.description);
             p->set("manifest", m.file.string());
             p->set("library", m.library.string());
-            Array::Ptr actions = new Array;
+            Array::Ptr actions = new_array();
             for (const auto& a : m.actions) {
-                Object::Ptr action = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                Object::Ptr action = new_object();
                 action->set("name", a.name);
                 action->set("description", a.description);
                 actions->add(action);
@@ -158,7 +177,7 @@ int list_command(const plugin_catalog& catalog, bool json, streams io) {
             plugins->add(p);
         }
         result.set("plugins", plugins);
-        Array::Ptr problems = new Array;
+        Array::Ptr problems = new_array();
         for (const auto& p : catalog.problems())
             problems->add(p.message);
         for (const auto& p : catalog.shadowed())
@@ -221,7 +240,7 @@ int describe_command(const plugin_catalog& catalog, const std::string& target, b
             result.set("library", m.library.string());
             result.set("config", fields_of(m.config_schema));
             result.set("config_schema", m.config_schema);
-            Array::Ptr list = new Array;
+            Array::Ptr list = new_array();
             for (const auto* a : actions)
                 list->add(action_json(m, *a));
             result.set("actions", list);
@@ -324,16 +343,16 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
             selected.push_back(&m);
     }
     int worst = exit_code::ok;
-    Array::Ptr reports = new Array;
+    Array::Ptr reports = new_array();
     for (const manifest* m : selected) {
-        Object::Ptr report = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        Object::Ptr report = new_object();
         report->set("plugin", m->name);
         report->set("manifest", m->file.string());
         report->set("library", m->library.string());
         report->set("manifest_api_version", m->api_version);
-        Array::Ptr symbols = new Array;
-        Array::Ptr missing = new Array;
-        Array::Ptr unexpected = new Array;
+        Array::Ptr symbols = new_array();
+        Array::Ptr missing = new_array();
+        Array::Ptr unexpected = new_array();
         std::string error;
         std::string error_kind;
         try {
@@ -363,7 +382,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         report->set("manifest_agrees", error.empty());
         report->set("ok", error.empty());
         if (!error.empty()) {
-            Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            Object::Ptr e = new_object();
             e->set("type", error_kind);
             e->set("message", error);
             report->set("error", e);
@@ -395,7 +414,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         }
     }
     // Unreadable manifests and shadowed duplicates are problems of the installation too.
-    Array::Ptr problems = new Array;
+    Array::Ptr problems = new_array();
     if (!plugin) {
         for (const auto& p : catalog.problems()) {
             problems->add(p.message);
@@ -408,7 +427,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         Object result(Poco::JSON_PRESERVE_KEY_ORDER);
         result.set("ok", worst == exit_code::ok);
         result.set("host_api_version", host_api_version().str());
-        Array::Ptr dirs = new Array;
+        Array::Ptr dirs = new_array();
         for (const auto& d : catalog.dirs())
             dirs->add(d.string());
         result.set("plugin_path", dirs);

@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Scripted runs of the actionhost binary against the test plugins.
+
+Environment: ACTIONHOST_BIN (the binary), TEST_PLUGIN_DIR (test-echo), TEST_BROKEN_PLUGIN_DIR
+(the plugins the host must refuse). Every run checks that stdout holds exactly what it should
+(one JSON result for `run` and for every failure) and that stderr names the cause.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = os.environ["ACTIONHOST_BIN"]
+ECHO_DIR = os.environ["TEST_PLUGIN_DIR"]
+BROKEN_DIR = os.environ["TEST_BROKEN_PLUGIN_DIR"]
+PLUGIN_PATH = ECHO_DIR + ":" + BROKEN_DIR
+SAFETY_TIMEOUT = 60  # a hung host fails the test instead of hanging CTest
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k != "ACTIONHOST_PLUGIN_PATH"}
+    env.update(extra)
+    return env
+
+
+def run(*args, stdin=None, plugin_path=PLUGIN_PATH, env=None):
+    argv = [BIN] + (["--plugin-path", plugin_path] if plugin_path else []) + list(args)
+    return subprocess.run(argv, input=stdin, capture_output=True, text=True,
+                          env=env if env is not None else clean_env(), timeout=SAFETY_TIMEOUT)
+
+
+class CliTestCase(unittest.TestCase):
+    def one_json(self, stdout):
+        """stdout must be exactly one JSON object on one line."""
+        self.assertTrue(stdout.endswith("\n"), repr(stdout))
+        self.assertEqual(stdout.count("\n"), 1, repr(stdout))
+        value = json.loads(stdout)
+        self.assertIsInstance(value, dict)
+        return value
+
+    def assert_failure(self, proc, code, error_type, *causes):
+        self.assertEqual(proc.returncode, code, proc.stderr)
+        result = self.one_json(proc.stdout)
+        self.assertIs(result["ok"], False)
+        self.assertEqual(result["error"]["type"], error_type)
+        self.assertIs(result["error"]["retryable"], False)
+        self.assertIsInstance(result["error"]["message"], str)
+        self.assertTrue(proc.stderr.startswith("actionhost: "), proc.stderr)
+        for cause in causes:
+            self.assertIn(cause, proc.stderr)
+        return result
+
+
+class ListDescribe(CliTestCase):
+    def test_list_text(self):
+        proc = run("list", plugin_path=ECHO_DIR)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("test-echo 1.0.0", proc.stdout)
+        for action in ("echo", "fail", "throw", "block"):
+            self.assertIn("test-echo." + action, proc.stdout)
+        self.assertEqual(proc.stderr, "")
+
+    def test_list_json(self):
+        proc = run("list", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        listing = json.loads(proc.stdout)
+        names = [p["name"] for p in listing["plugins"]]
+        self.assertEqual(names[0], "test-echo")
+        self.assertIn("test-no-cancel", names)
+        echo = listing["plugins"][0]
+        self.assertEqual(echo["manifest"], os.path.join(ECHO_DIR, "test-echo.json"))
+        self.assertEqual(echo["library"], os.path.join(ECHO_DIR, "libtest-echo.so"))
+        self.assertEqual([a["name"] for a in echo["actions"]], ["echo", "fail", "throw", "block"])
+        self.assertEqual(listing["problems"], [])
+
+    def test_list_loads_nothing(self):
+        # The manifest of test-no-library names a missing library: list still works.
+        proc = run("list", plugin_path=BROKEN_DIR)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("test-no-library.noop", proc.stdout)
+
+    def test_describe_action(self):
+        proc = run("describe", "test-echo.fail")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Fails with the given error type", proc.stdout)
+        self.assertIn('type (string, optional, default "ApiError")', proc.stdout)
+        self.assertIn("retryable (boolean, optional, default false)", proc.stdout)
+        self.assertIn("Result fields:", proc.stdout)
+
+    def test_describe_plugin_and_json(self):
+        proc = run("describe", "test-echo")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Config:", proc.stdout)
+        self.assertIn("fail_create (boolean, optional)", proc.stdout)
+        proc = run("describe", "test-echo.block", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        described = json.loads(proc.stdout)
+        self.assertEqual(described["action"], "block")
+        self.assertEqual(described["params"], [{
+            "name": "seconds", "type": "number", "required": False, "default": 3600}])
+        self.assertEqual(described["result"][0]["name"], "ok")
+        self.assertTrue(described["result"][0]["required"])
+        self.assertIn("params_schema", described)
+
+    def test_describe_failures(self):
+        self.assert_failure(run("describe", "ghost"), 8, "PluginNotFound", '"ghost"')
+        self.assert_failure(run("describe", "test-echo.nope"), 2, "UnknownAction",
+                            'no action "nope"', "echo, fail, throw, block")
+
+
+class Run(CliTestCase):
+    def test_echo_stdout_is_one_json_object(self):
+        proc = run("run", "test-echo.echo", "--params", '{"a": [1, 2], "b": "é"}')
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.one_json(proc.stdout),
+                         {"ok": True, "params": {"a": [1, 2], "b": "é"}, "greeting": ""})
+        self.assertEqual(proc.stderr, "")
+
+    def test_pretty(self):
+        proc = run("run", "test-echo.echo", "--pretty")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertGreater(proc.stdout.count("\n"), 1)
+        self.assertEqual(json.loads(proc.stdout)["ok"], True)
+
+    def test_params_from_file_stdin_inline(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "params.json")
+            with open(path, "w") as f:
+                json.dump({"from": "file"}, f)
+            proc = run("run", "test-echo.echo", "--params", path)
+            self.assertEqual(self.one_json(proc.stdout)["params"], {"from": "file"})
+        proc = run("run", "test-echo.echo", "--params", "-", stdin='{"from": "stdin"}')
+        self.assertEqual(self.one_json(proc.stdout)["params"], {"from": "stdin"})
+        proc = run("run", "test-echo.echo", "--params", '{"from": "inline"}')
+        self.assertEqual(self.one_json(proc.stdout)["params"], {"from": "inline"})
+        proc = run("run", "test-echo.echo")
+        self.assertEqual(self.one_json(proc.stdout)["params"], {})
+
+    def test_config_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "config.json")
+            with open(path, "w") as f:
+                json.dump({"greeting": "hello"}, f)
+            proc = run("run", "test-echo.echo", "--config", path)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(self.one_json(proc.stdout)["greeting"], "hello")
+
+    def test_plugin_error_types_map_to_exit_codes(self):
+        table = [("InvalidParameter", 2), ("UnknownAction", 2), ("CredentialsMissing", 3),
+                 ("AuthFailed", 3), ("InstanceNotFound", 4), ("SystemDiskNotDetachable", 4),
+                 ("InstanceNotStopped", 4), ("DiskNotFound", 4), ("ApiError", 5),
+                 ("AccountInArrears", 5), ("InstanceExpired", 5), ("Transient", 6),
+                 ("WaitTimeout", 7), ("SomethingUnknown", 1)]
+        for error_type, code in table:
+            with self.subTest(error_type=error_type):
+                proc = run("run", "test-echo.fail", "--params", json.dumps({"type": error_type}))
+                self.assertEqual(proc.returncode, code, proc.stderr)
+                result = self.one_json(proc.stdout)
+                self.assertEqual(result["error"]["type"], error_type)
+                self.assertIn("failed as asked: " + error_type, proc.stderr)
+                self.assertIn("AH_ERROR", proc.stderr)
+
+    def test_action_that_throws(self):
+        proc = run("run", "test-echo.throw")
+        self.assertEqual(proc.returncode, 1)
+        result = self.one_json(proc.stdout)
+        self.assertEqual(result["error"]["type"], "InternalError")
+        self.assertIn("thrown as asked", proc.stderr)
+
+
+class HostFailures(CliTestCase):
+    def test_plugin_and_action_not_found(self):
+        proc = self.assert_failure(run("run", "ghost.echo"), 8, "PluginNotFound",
+                                   'no plugin named "ghost"', ECHO_DIR)
+        self.assert_failure(run("run", "test-echo.nope"), 2, "UnknownAction",
+                            'plugin "test-echo" has no action "nope"')
+        self.assert_failure(run("run", "test-echo"), 2, "Usage", "is not PLUGIN.ACTION")
+
+    def test_usage_errors(self):
+        self.assert_failure(run("frobnicate"), 2, "Usage", 'unknown command "frobnicate"')
+        self.assert_failure(run(), 2, "Usage", "subcommand is required")
+        self.assert_failure(run("run", "test-echo.echo", "--nope"), 2, "Usage", "--nope")
+        self.assert_failure(run("run", "test-echo.echo", "--timeout", "abc"), 2, "Usage",
+                            "--timeout")
+        self.assert_failure(run("run", "test-echo.echo", "--log-format", "xml"), 2, "Usage",
+                            "xml")
+
+    def test_invalid_params(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.json")
+            with open(bad, "w") as f:
+                f.write('{\n  "a": 1,\n  "b": }\n')
+            self.assert_failure(run("run", "test-echo.echo", "--params", bad), 2,
+                                "InvalidParameter", "params file " + bad,
+                                "invalid JSON at line 3, column 8")
+            missing = os.path.join(tmp, "missing.json")
+            self.assert_failure(run("run", "test-echo.echo", "--params", missing), 2,
+                                "InvalidParameter", "params file " + missing,
+                                "cannot be read: No such file or directory")
+            big = os.path.join(tmp, "big.json")
+            with open(big, "w") as f:
+                f.write('{"a": "' + "x" * (1024 * 1024) + '"}')
+            self.assert_failure(run("run", "test-echo.echo", "--params", big), 2,
+                                "InvalidParameter", "larger than the limit of 1048576 bytes")
+        self.assert_failure(run("run", "test-echo.echo", "--params", "[1, 2]"), 2,
+                            "InvalidParameter", "inline params: must be a JSON object")
+        self.assert_failure(run("run", "test-echo.echo", "--params", "-", stdin="{\"a\": tru}"),
+                            2, "InvalidParameter", "params from stdin: invalid JSON at line 1, "
+                            "column 10")
+
+    def test_invalid_config(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "config.json")
+            with open(bad, "w") as f:
+                f.write("{")
+            self.assert_failure(run("run", "test-echo.echo", "--config", bad), 2,
+                                "InvalidConfig", "config file " + bad, "invalid JSON")
+            failing = os.path.join(tmp, "failing.json")
+            with open(failing, "w") as f:
+                json.dump({"fail_create": True}, f)
+            self.assert_failure(run("run", "test-echo.echo", "--config", failing), 1,
+                                "InstanceCreateFailed", "creating an instance failed",
+                                "fail_create was set in the config")
+
+    def test_broken_plugins(self):
+        cases = [
+            ("test-newer-minor", "PluginIncompatible",
+             ["libtest-newer-minor.so", '"1.1.0"', "1.0.0", "the host is too old"]),
+            ("test-newer-major", "PluginIncompatible",
+             ["libtest-newer-major.so", '"2.0.0"', "the host is too old"]),
+            ("test-older-major", "PluginIncompatible",
+             ["libtest-older-major.so", '"0.9.0"', "the plugin is too old"]),
+            ("test-no-cancel", "PluginLoadFailed",
+             ["libtest-no-cancel.so does not export ah_plugin_cancel"]),
+            ("test-mismatch", "PluginIncompatible",
+             ["libtest-mismatch.so", "test-mismatch.json", "differs in field(s): description, "
+              "version"]),
+            ("test-no-library", "PluginLoadFailed",
+             ["libtest-no-library.so", 'field "library"', "does not exist"]),
+        ]
+        for plugin, error_type, causes in cases:
+            with self.subTest(plugin=plugin):
+                self.assert_failure(run("run", plugin + ".noop"), 8, error_type, *causes)
+
+
+class Cancellation(CliTestCase):
+    def test_timeout_prints_the_plugins_result(self):
+        proc = run("run", "test-echo.block", "--timeout", "0.2")
+        self.assertEqual(proc.returncode, 7, proc.stderr)
+        result = self.one_json(proc.stdout)
+        self.assertEqual(result["error"], {"type": "Cancelled", "message":
+                                           "cancelled while blocking", "retryable": False})
+        self.assertIn("timed out after 0.2 s", proc.stderr)
+        events = [json.loads(line) for line in proc.stderr.splitlines()
+                  if line.startswith("{")]
+        self.assertEqual(events[0]["event"], "blocking")
+        self.assertEqual(events[0]["plugin"], "test-echo")
+        self.assertEqual(events[0]["level"], "info")
+        self.assertIn("ts", events[0])
+
+    def test_action_ending_before_timeout(self):
+        proc = run("run", "test-echo.block", "--params", '{"seconds": 0}', "--timeout", "60")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.one_json(proc.stdout), {"ok": True, "blocked": True})
+
+    def signal_run(self, signo, extra=()):
+        proc = subprocess.Popen([BIN, "--plugin-path", ECHO_DIR, "run", "test-echo.block",
+                                 *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=clean_env())
+        try:
+            # Wait for the plugin's "blocking" event: it is then waiting for the cancel.
+            first = proc.stderr.readline()
+            self.assertIn("blocking", first)
+            proc.send_signal(signo)
+            stdout, rest = proc.communicate(timeout=SAFETY_TIMEOUT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc.returncode, stdout, first + rest
+
+    def test_sigint(self):
+        code, stdout, stderr = self.signal_run(signal.SIGINT)
+        self.assertEqual(code, 130, stderr)
+        self.assertEqual(self.one_json(stdout)["error"]["message"], "cancelled while blocking")
+        self.assertIn("cancelled by SIGINT", stderr)
+
+    def test_sigterm(self):
+        code, stdout, stderr = self.signal_run(signal.SIGTERM, ["--log-format", "text"])
+        self.assertEqual(code, 143, stderr)
+        self.assertEqual(self.one_json(stdout)["error"]["type"], "Cancelled")
+        self.assertIn("cancelled by SIGTERM", stderr)
+        self.assertRegex(stderr.splitlines()[0],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO test-echo blocking: "
+                         r"waiting until cancelled$")
+
+
+class Check(CliTestCase):
+    def test_check_good_plugin(self):
+        proc = run("check", "test-echo")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("test-echo: OK", proc.stdout)
+        self.assertIn("API version: 1.0.0", proc.stdout)
+        for symbol in ("ah_plugin_api_version", "ah_plugin_manifest", "ah_plugin_create",
+                       "ah_plugin_destroy", "ah_plugin_invoke", "ah_plugin_last_error",
+                       "ah_plugin_cancel"):
+            self.assertIn(symbol, proc.stdout)
+        self.assertIn("embedded manifest: agrees with the file", proc.stdout)
+
+    def test_check_all_reports_each_broken_plugin(self):
+        proc = run("check")
+        self.assertEqual(proc.returncode, 8)
+        for cause in ("the host is too old", "the plugin is too old",
+                      "does not export ah_plugin_cancel", "differs in field(s)",
+                      "libtest-no-library.so"):
+            self.assertIn(cause, proc.stderr)
+            self.assertIn(cause, proc.stdout)
+        self.assertEqual(proc.stdout.count("FAILED"), 6)
+
+    def test_check_json(self):
+        proc = run("check", "--json", "test-no-cancel")
+        self.assertEqual(proc.returncode, 8)
+        report = json.loads(proc.stdout)
+        self.assertFalse(report["ok"])
+        plugin = report["plugins"][0]
+        self.assertEqual(plugin["missing_symbols"], ["ah_plugin_cancel"])
+        self.assertEqual(plugin["error"]["type"], "PluginLoadFailed")
+        self.assertEqual(plugin["unexpected_symbols"], [])
+
+    def test_check_unknown_plugin(self):
+        self.assert_failure(run("check", "ghost"), 8, "PluginNotFound", '"ghost"')
+
+
+class SearchPath(CliTestCase):
+    def test_environment_variable(self):
+        proc = run("list", "--json", plugin_path=None,
+                   env=clean_env(ACTIONHOST_PLUGIN_PATH=ECHO_DIR))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        names = [p["name"] for p in json.loads(proc.stdout)["plugins"]]
+        self.assertIn("test-echo", names)
+        self.assertNotIn("test-no-cancel", names)
+
+    def test_plugin_path_comes_first_and_duplicates_are_reported(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            # A copy of test-echo with another description, found first.
+            with open(os.path.join(ECHO_DIR, "test-echo.json")) as f:
+                manifest = json.load(f)
+            manifest["description"] = "the copy"
+            with open(os.path.join(tmp, "test-echo.json"), "w") as f:
+                json.dump(manifest, f)
+            proc = run("list", "--json", plugin_path=tmp,
+                       env=clean_env(ACTIONHOST_PLUGIN_PATH=ECHO_DIR))
+            listing = json.loads(proc.stdout)
+            self.assertEqual(listing["plugins"][0]["description"], "the copy")
+            self.assertIn("shadowed by " + os.path.join(tmp, "test-echo.json"),
+                          listing["problems"][0])
+            self.assertIn("shadowed", proc.stderr)
+            check = run("check", plugin_path=tmp + ":" + ECHO_DIR)
+            self.assertIn("shadowed by", check.stdout)
+
+    def test_default_folder_next_to_the_binary(self):
+        # A copy of the binary in <tmp>/bin finds <tmp>/lib/actionhost/plugins by itself.
+        with tempfile.TemporaryDirectory() as tmp:
+            bin_dir = os.path.join(tmp, "bin")
+            plugin_dir = os.path.join(tmp, "lib", "actionhost", "plugins")
+            os.makedirs(bin_dir)
+            shutil.copytree(ECHO_DIR, plugin_dir)
+            binary = shutil.copy(BIN, bin_dir)
+            proc = subprocess.run([binary, "run", "test-echo.echo"], capture_output=True,
+                                  text=True, env=clean_env(), timeout=SAFETY_TIMEOUT)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(self.one_json(proc.stdout)["ok"], True)
+            # Through a symlink the real location still counts (/proc/self/exe).
+            link = os.path.join(tmp, "link-to-actionhost")
+            os.symlink(binary, link)
+            proc = subprocess.run([link, "list"], capture_output=True, text=True,
+                                  env=clean_env(), timeout=SAFETY_TIMEOUT)
+            self.assertIn("test-echo.echo", proc.stdout)
+
+
+class Batch(CliTestCase):
+    def test_batch_in_order_with_worst_exit_code(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "in.jsonl")
+            lines = [{"type": "ApiError"}, {"type": "Transient"}, {"type": "InvalidParameter"}]
+            with open(path, "w") as f:
+                for i in range(20):
+                    f.write(json.dumps(lines[i % 3]) + "\n")
+            proc = run("run", "test-echo.fail", "--batch", path, "--parallel", "4")
+            self.assertEqual(proc.returncode, 6, proc.stderr)
+            results = [json.loads(line) for line in proc.stdout.splitlines()]
+            self.assertEqual([r["error"]["type"] for r in results],
+                             [lines[i % 3]["type"] for i in range(20)])
+            self.assert_failure(run("run", "test-echo.echo", "--batch", path, "--params", "{}"),
+                                2, "Usage", "--batch and --params")
+            self.assert_failure(run("run", "test-echo.echo", "--batch",
+                                    os.path.join(tmp, "missing.jsonl")), 2,
+                                "InvalidParameter", "missing.jsonl")
+
+
+class Help(CliTestCase):
+    def test_help_lists_exit_codes(self):
+        proc = run("--help", plugin_path=None)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("Exit codes:", proc.stdout)
+        for line in ("0    success", "1    any other failure", "2    invalid parameters",
+                     "3    credentials", "4    precondition", "5    remote API error",
+                     "6    transient", "7    timed out", "8    plugin not found",
+                     "130  cancelled by SIGINT", "143  cancelled by SIGTERM"):
+            self.assertIn(line, proc.stdout)
+        self.assertIn("1048576 bytes", proc.stdout)
+
+    def test_subcommand_help(self):
+        proc = run("run", "--help", plugin_path=None)
+        self.assertEqual(proc.returncode, 0)
+        for option in ("--params", "--config", "--timeout", "--pretty", "--log-format",
+                       "--batch", "--parallel"):
+            self.assertIn(option, proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
