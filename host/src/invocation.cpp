@@ -8,6 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -105,8 +106,11 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
     using clock = std::chrono::steady_clock;
     std::optional<clock::time_point> deadline;
     if (options.timeout) {
-        deadline = clock::now() + std::chrono::duration_cast<clock::duration>(std::max(
-                                      *options.timeout, std::chrono::duration<double>::zero()));
+        // Clamped to [0, ten years]: an infinite or huge timeout must not overflow the clock.
+        const std::chrono::duration<double> limit(10.0 * 365 * 24 * 3600);
+        const auto timeout =
+            std::clamp(*options.timeout, std::chrono::duration<double>::zero(), limit);
+        deadline = clock::now() + std::chrono::duration_cast<clock::duration>(timeout);
     }
 
     // The supervisor waits for the end of the invocation, the deadline or a signal.

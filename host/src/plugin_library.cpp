@@ -1,13 +1,12 @@
 #include "plugin_library.hpp"
 
 #include "api_version.hpp"
+#include "elf_symbols.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
 
 #include <Poco/JSON/Stringifier.h>
-
-#include <boost/dll/library_info.hpp>
 
 #include <set>
 #include <sstream>
@@ -41,10 +40,7 @@ void resolve(const boost::dll::shared_library& lib, const char* name, Fn*& out, 
 
 std::vector<std::string> exported_symbols(const fs::path& library) {
     try {
-        boost::dll::library_info info(library);
-        auto symbols = info.symbols();
-        std::set<std::string> unique(symbols.begin(), symbols.end());
-        return {unique.begin(), unique.end()};
+        return elf_dynamic_symbols(library);
     } catch (const std::exception& e) {
         throw host_error(error_type::plugin_load_failed,
                          "cannot read the symbols of " + library.string() + ": " + e.what());

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -155,4 +156,30 @@ TEST_CASE("host loading: an instance invokes and outlives its library handle", "
     CHECK_THAT(thrown.last_error, Catch::Contains("thrown as asked"));
     const auto unknown = instance.invoke("nope", "{}");
     CHECK(unknown.status == AH_UNKNOWN_ACTION);
+}
+
+TEST_CASE("host loading: exported symbols come from .dynsym, even when stripped",
+          "[host][loading]") {
+    test_support::temp_dir dir;
+    const auto copy = dir / "libtest-echo.so";
+    std::filesystem::copy_file(catalog().require("test-echo").library, copy);
+    const std::string command = "strip --strip-all '" + copy.string() + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    const auto symbols = exported_symbols(copy);
+    const std::vector<std::string> expected(required_symbols.begin(), required_symbols.end());
+    auto sorted = expected;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(symbols == sorted);
+}
+
+TEST_CASE("host loading: symbols of a file that is not ELF", "[host][loading]") {
+    test_support::temp_dir dir;
+    test_support::write_file(dir / "x.so", "#!/bin/sh\n");
+    try {
+        exported_symbols(dir / "x.so");
+        FAIL("no error");
+    } catch (const host_error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("cannot read the symbols of " +
+                                             (dir / "x.so").string() + ": not an ELF file"));
+    }
 }
