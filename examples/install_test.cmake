@@ -81,6 +81,15 @@ if(STEP STREQUAL "install")
   if(EXISTS "${prefix}/${BIN_INSTALL_DIR}/actionhost")
     run(COMMAND "${prefix}/${BIN_INSTALL_DIR}/actionhost" --help OUTPUT help)
     message(STATUS "ok: installed actionhost --help")
+    # It finds the installed plugins relative to itself, with no path configured.
+    if(EXPECTED MATCHES "compshare-disk")
+      run(COMMAND "${CMAKE_COMMAND}" -E env --unset=ACTIONHOST_PLUGIN_PATH
+                  "${prefix}/${BIN_INSTALL_DIR}/actionhost" list --json OUTPUT listed)
+      if(NOT listed MATCHES "compshare-disk")
+        message(FATAL_ERROR "installed actionhost list does not show compshare-disk:\n${listed}")
+      endif()
+      message(STATUS "ok: installed actionhost lists the installed compshare-disk")
+    endif()
   endif()
 
 elseif(STEP STREQUAL "plugin")
@@ -97,6 +106,18 @@ elseif(STEP STREQUAL "plugin")
   run(COMMAND "${CMAKE_COMMAND}" --install "${plugin_build}" --prefix "${plugin_prefix}")
   expect_file("${plugin_prefix}/${PLUGIN_INSTALL_DIR}/libminimal.so")
   expect_file("${plugin_prefix}/${PLUGIN_INSTALL_DIR}/minimal.json")
+  # The installed host runs the third-party plugin from its install folder.
+  set(host "${prefix}/${BIN_INSTALL_DIR}/actionhost")
+  if(EXISTS "${host}")
+    set(plugin_dir "${plugin_prefix}/${PLUGIN_INSTALL_DIR}")
+    run(COMMAND "${host}" --plugin-path "${plugin_dir}" check minimal)
+    run(COMMAND "${host}" --plugin-path "${plugin_dir}" run minimal.greet
+                --params "{\"name\": \"world\"}" OUTPUT result)
+    if(NOT result MATCHES "\"greeting\":\"Hello, world!\"")
+      message(FATAL_ERROR "actionhost run minimal.greet printed: ${result}")
+    endif()
+    message(STATUS "ok: the installed actionhost runs minimal.greet: ${result}")
+  endif()
   # The package must refuse an incompatible request (ConfigVersion): another major.
   file(MAKE_DIRECTORY "${WORK_DIR}/version-probe")
   file(WRITE "${WORK_DIR}/version-probe/CMakeLists.txt"
