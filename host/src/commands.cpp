@@ -131,6 +131,16 @@ Object::Ptr action_json(const manifest& m, const action_info& a) {
     return o;
 }
 
+// "plugin "p" has no action "x" (its actions: a, b; manifest /path)".
+host_error unknown_action_error(const manifest& m, const std::string& action) {
+    std::string names;
+    for (const auto& a : m.actions)
+        names += (names.empty() ? "" : ", ") + a.name;
+    return host_error(error_type::unknown_action, "plugin \"" + m.name + "\" has no action \"" +
+                                                      action + "\" (its actions: " + names +
+                                                      "; manifest " + m.file.string() + ")");
+}
+
 void write_json(std::ostream& out, const Object& object) {
     out << to_json(object, 2) << '\n';
 }
@@ -212,15 +222,8 @@ int describe_command(const plugin_catalog& catalog, const std::string& target, b
         if (dot != std::string::npos) {
             const std::string action = target.substr(dot + 1);
             const action_info* a = m.find_action(action);
-            if (a == nullptr) {
-                std::string names;
-                for (const auto& x : m.actions)
-                    names += (names.empty() ? "" : ", ") + x.name;
-                throw host_error(error_type::unknown_action,
-                                 "plugin \"" + m.name + "\" has no action \"" + action +
-                                     "\" (its actions: " + names + "; manifest " + m.file.string() +
-                                     ")");
-            }
+            if (a == nullptr)
+                throw unknown_action_error(m, action);
             actions.push_back(a);
         } else {
             for (const auto& a : m.actions)
@@ -269,15 +272,8 @@ int run_command(const plugin_catalog& catalog, const run_options& options, strea
     try {
         const auto [plugin, action] = split_target(options.target);
         const manifest& m = catalog.require(plugin);
-        if (m.find_action(action) == nullptr) {
-            std::string names;
-            for (const auto& x : m.actions)
-                names += (names.empty() ? "" : ", ") + x.name;
-            throw host_error(error_type::unknown_action, "plugin \"" + m.name +
-                                                             "\" has no action \"" + action +
-                                                             "\" (its actions: " + names +
-                                                             "; manifest " + m.file.string() + ")");
-        }
+        if (m.find_action(action) == nullptr)
+            throw unknown_action_error(m, action);
         if (options.timeout_seconds && !(*options.timeout_seconds > 0)) {
             throw host_error(error_type::usage, "--timeout must be a positive number of seconds");
         }

@@ -15,6 +15,10 @@ namespace {
 // A strict JSON (RFC 8259) syntax scanner. Poco's parser reports no position, so on a parse error
 // this finds the offset of the first wrong byte (the end of the text when it is only incomplete).
 class syntax_scanner {
+    struct syntax_error {
+        std::size_t offset;
+    };
+
   public:
     explicit syntax_scanner(std::string_view text) : text_(text) {}
 
@@ -27,13 +31,13 @@ class syntax_scanner {
             if (pos_ != text_.size())
                 return pos_;  // text after the value
             return std::string_view::npos;
-        } catch (const std::size_t& at) {
-            return at;
+        } catch (const syntax_error& e) {
+            return e.offset;
         }
     }
 
   private:
-    [[noreturn]] void fail() const { throw pos_; }
+    [[noreturn]] void fail() const { throw syntax_error{pos_}; }
     char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
     bool at_end() const { return pos_ >= text_.size(); }
     void expect(char c) {
