@@ -17,6 +17,7 @@ import unittest
 BIN = os.environ["ACTIONHOST_BIN"]
 ECHO_DIR = os.environ["TEST_PLUGIN_DIR"]
 BROKEN_DIR = os.environ["TEST_BROKEN_PLUGIN_DIR"]
+STUBBORN_DIR = os.environ["TEST_STUBBORN_PLUGIN_DIR"]
 PLUGIN_PATH = ECHO_DIR + ":" + BROKEN_DIR
 SAFETY_TIMEOUT = 60  # a hung host fails the test instead of hanging CTest
 
@@ -297,6 +298,27 @@ class Cancellation(CliTestCase):
         self.assertRegex(stderr.splitlines()[0],
                          r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO test-echo blocking: "
                          r"waiting until cancelled$")
+
+    def test_second_signal_exits_at_once(self):
+        # test-stubborn takes 30 s to return after a cancel; a second signal must not wait.
+        proc = subprocess.Popen([BIN, "--plugin-path", STUBBORN_DIR, "run",
+                                 "test-stubborn.stubborn"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=clean_env())
+        try:
+            self.assertIn('"blocking"', proc.stderr.readline())
+            proc.send_signal(signal.SIGINT)
+            self.assertIn('"cancel_seen"', proc.stderr.readline())
+            proc.send_signal(signal.SIGTERM)
+            stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.assertEqual(proc.returncode, 143, stderr)
+        result = self.one_json(stdout)
+        self.assertEqual(result["error"]["type"], "Cancelled")
+        self.assertIn("interrupted twice", result["error"]["message"])
+        self.assertIn("second signal", stderr)
 
 
 class Check(CliTestCase):

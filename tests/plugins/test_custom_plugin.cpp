@@ -1,9 +1,11 @@
 // A minimal plugin whose exports are written by hand (not with AH_PLUGIN), so a build can claim
 // another API version (TEST_API_VERSION) or leave out a required export (TEST_OMIT_CANCEL).
-// It backs the broken test plugins the host must refuse.
+// It backs the broken test plugins the host must refuse, and test-stubborn (slow to cancel).
 #include <actionhost/plugin.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #ifndef TEST_API_VERSION
 #error "TEST_API_VERSION must be defined"
@@ -13,12 +15,23 @@ namespace {
 
 class minimal_plugin {
   public:
-    minimal_plugin(const actionhost::host&, std::string_view) {}
+    minimal_plugin(const actionhost::host& host, std::string_view) : host_(host) {}
     actionhost::outcome invoke(std::string_view action, std::string_view) {
         if (action == "noop")
             return {AH_OK, R"({"ok":true})", ""};
+        if (action == "stubborn") {
+            // Honours a cancel only slowly, so a host's "second signal exits at once" shows.
+            host_.log(AH_LOG_INFO, "blocking", "waiting until cancelled");
+            host_.cancellation().sleep_for(std::chrono::hours(1));
+            host_.log(AH_LOG_INFO, "cancel_seen", "cancelled; returning in 30 s");
+            std::this_thread::sleep_for(std::chrono::seconds(30));
+            return actionhost::outcome::failure(AH_CANCELLED, "Cancelled", "cancelled, slowly");
+        }
         return actionhost::outcome::unknown_action(action);
     }
+
+  private:
+    const actionhost::host& host_;
 };
 
 }  // namespace
