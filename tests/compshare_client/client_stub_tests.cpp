@@ -1,0 +1,275 @@
+// api_client against a small stub server, for what the emulator does not show: the request's
+// exact shape, the moment a request is in flight (cancel), server-side connection counts and
+// servers that close connections.
+#include "api_client.hpp"
+#include "signature.hpp"
+#include "stub_server.hpp"
+#include "test_host.hpp"
+
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+using compshare::api_client;
+using compshare::api_failure;
+using compshare::call_kind;
+using compshare::failure_kind;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string pub = "stub-public-key";
+const std::string priv = "stub-private-key-never-shown";
+
+compshare::client_settings stub_settings(const std::string& base_url) {
+    compshare::client_settings s;
+    s.public_key = pub;
+    s.private_key = priv;
+    s.base_url = base_url;
+    s.timeout = 5s;
+    s.max_retries = 2;
+    s.user_agent = "actionhost/9.9 compshare-disk/1.2.3";
+    return s;
+}
+
+compshare::retry_policy fast_retries() {
+    return compshare::retry_policy(1ms, 4ms, compshare::retry_policy::seeded(3));
+}
+
+struct seen_request {
+    std::string method, uri, content_type, user_agent, timestamp;
+    std::map<std::string, std::string> params;
+};
+
+}  // namespace
+
+TEST_CASE("compshare_client request shape: POST form, headers, signature",
+          "[compshare_client][stub]") {
+    std::mutex mutex;
+    std::vector<seen_request> seen;
+    test_support::stub_server server([&](auto& request, auto& response) {
+        seen_request r;
+        r.method = request.getMethod();
+        r.uri = request.getURI();
+        r.content_type = request.getContentType();
+        r.user_agent = request.get("User-Agent", "");
+        r.timestamp = request.get("U-Timestamp-Ms", "");
+        Poco::Net::HTMLForm form(request, request.stream());
+        for (const auto& [k, v] : form)
+            r.params[k] = v;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            seen.push_back(r);
+        }
+        test_support::send_json(response,
+                                R"({"RetCode":0,"Action":"DescribeCompShareInstanceResponse"})");
+    });
+    test_support::test_host host;
+    auto settings = stub_settings(server.base_url());
+    settings.project_id = "org-project";
+    api_client client(settings, host.host(), fast_retries());
+
+    const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    client.call("DescribeCompShareInstance",
+                {{"Region", "cn-wlcb"}, {"UHostIds.0", "uhost-a b&c"}, {"Signature", "forged"}},
+                call_kind::read);
+    client.call("DescribeCompShareInstance", {{"ProjectId", "explicit"}}, call_kind::read);
+
+    REQUIRE(seen.size() == 2);
+    const auto& r = seen[0];
+    CHECK(r.method == "POST");
+    CHECK(r.uri == "/");
+    CHECK(r.content_type == "application/x-www-form-urlencoded");
+    CHECK(r.user_agent == "actionhost/9.9 compshare-disk/1.2.3");
+    const long long stamp = std::stoll(r.timestamp);
+    CHECK(stamp >= before);
+    CHECK(stamp <= before + 60000);
+    CHECK(r.params.at("Action") == "DescribeCompShareInstance");
+    CHECK(r.params.at("PublicKey") == pub);
+    CHECK(r.params.at("Region") == "cn-wlcb");
+    CHECK(r.params.at("UHostIds.0") == "uhost-a b&c");  // form-encoded and decoded intact
+    CHECK(r.params.at("ProjectId") == "org-project");   // from the settings
+    // The Signature verifies over everything else (the caller's "forged" one was dropped).
+    auto unsigned_params = r.params;
+    unsigned_params.erase("Signature");
+    CHECK(r.params.at("Signature") == compshare::sign(unsigned_params, priv));
+    CHECK(r.params.count("PrivateKey") == 0);
+    // A ProjectId given by the caller wins over the settings.
+    CHECK(seen[1].params.at("ProjectId") == "explicit");
+}
+
+TEST_CASE("compshare_client base URL path is kept", "[compshare_client][stub]") {
+    std::string uri;
+    test_support::stub_server server([&](auto& request, auto& response) {
+        uri = request.getURI();
+        test_support::send_json(response, R"({"RetCode":0})");
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url() + "api/v1?x=1"), host.host(), fast_retries());
+    client.call("X", {}, call_kind::read);
+    CHECK(uri == "/api/v1?x=1");
+}
+
+TEST_CASE("compshare_client keep-alive seen from the server side", "[compshare_client][stub]") {
+    test_support::stub_server server(
+        [&](auto&, auto& response) { test_support::send_json(response, R"({"RetCode":0})"); });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    for (int i = 0; i < 10; ++i)
+        client.call("X", {}, call_kind::write);
+    CHECK(server.total_connections() == 1);
+    CHECK(client.stats().connections_opened == 1);
+    CHECK(client.stats().api_calls == 10);
+}
+
+TEST_CASE("compshare_client a server closing connections is not an error",
+          "[compshare_client][stub]") {
+    SECTION("Connection: close on each response") {
+        test_support::stub_server server([&](auto&, auto& response) {
+            response.setKeepAlive(false);
+            test_support::send_json(response, R"({"RetCode":0})");
+        });
+        test_support::test_host host;
+        api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+        for (int i = 0; i < 3; ++i)
+            CHECK_NOTHROW(client.call("W", {}, call_kind::write));
+        CHECK(client.stats().connections_opened == 3);
+        CHECK(client.stats().retries == 0);
+    }
+    SECTION("idle keep-alive connection closed by the server") {
+        test_support::gate closed;
+        std::atomic<int> calls{0};
+        test_support::stub_server server([&](auto& request, auto& response) {
+            const bool first = calls++ == 0;
+            test_support::send_json(response, R"({"RetCode":0})");
+            if (first) {
+                // As a server does when a keep-alive connection has idled too long: close it
+                // after the response, without saying so in the response.
+                auto& impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+                impl.socket().shutdown();
+                closed.open();
+            }
+        });
+        test_support::test_host host;
+        api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+        client.call("W", {}, call_kind::write);
+        REQUIRE(closed.wait(10s));
+        // The write goes out on a fresh connection, not into the dead one (which would be
+        // an ambiguous failure).
+        CHECK_NOTHROW(client.call("W", {}, call_kind::write));
+        CHECK(client.stats().connections_opened == 2);
+        CHECK(client.stats().retries == 0);
+        CHECK(calls == 2);
+    }
+}
+
+TEST_CASE("compshare_client cancel interrupts a request in flight",
+          "[compshare_client][stub][cancel]") {
+    for (const auto kind : {call_kind::write, call_kind::read}) {
+        test_support::gate arrived, release;
+        test_support::stub_server server([&](auto&, auto& response) {
+            arrived.open();
+            release.wait(30s);  // holds the response back until the round ends
+            test_support::send_json(response, R"({"RetCode":0})");
+        });
+        test_support::test_host host;
+        auto settings = stub_settings(server.base_url());
+        settings.timeout = 60s;
+        api_client client(settings, host.host(), fast_retries());
+
+        std::optional<api_failure> failure;
+        std::thread caller([&] {
+            try {
+                client.call("DetachCompshareDisk", {{"UDiskId", "udisk-1"}}, kind);
+            } catch (const api_failure& e) {
+                failure = e;
+            }
+        });
+        REQUIRE(arrived.wait(10s));
+        const auto start = std::chrono::steady_clock::now();
+        host.cancel().request();
+        caller.join();
+        release.open();
+        CHECK(std::chrono::steady_clock::now() - start < 5s);
+        REQUIRE(failure);
+        CHECK(failure->kind == failure_kind::cancelled);
+        CHECK(failure->maybe_sent);  // it had reached the server
+        CHECK_FALSE(failure->retryable);
+        CHECK(client.stats().retries == 0);
+        CHECK(host.events().empty());
+
+        // After a cancel the session was reset: the next call opens a new connection.
+        host.cancel().consume();
+        CHECK_NOTHROW(client.call("X", {}, call_kind::read));
+        CHECK(client.stats().connections_opened == 2);
+    }
+}
+
+TEST_CASE("compshare_client Retry-After is honoured within the cap", "[compshare_client][stub]") {
+    std::atomic<int> calls{0};
+    test_support::stub_server server([&](auto&, auto& response) {
+        if (calls++ == 0) {
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS);
+            response.set("Retry-After", "1");
+            response.setContentLength(0);
+            response.send();
+            return;
+        }
+        test_support::send_json(response, R"({"RetCode":0})");
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(),
+                      compshare::retry_policy(1ms, 200ms, [] { return 0.0; }));
+    client.call("X", {}, call_kind::write);
+    CHECK(calls == 2);
+    // Retry-After: 1 s, capped at the policy's 200 ms.
+    CHECK_THAT(host.all_events(), Catch::Contains("\"delay_ms\":200"));
+}
+
+TEST_CASE("compshare_client secrets never reach log events or messages",
+          "[compshare_client][stub][secrets]") {
+    const std::string password = "CANARY-PASSWORD-1234";
+    const std::string login = "ssh -p 22 canary@192.0.2.99";
+    std::atomic<int> calls{0};
+    test_support::stub_server server([&](auto&, auto& response) {
+        const int n = calls++;
+        const std::string body = R"({"UHostSet":[{"Password":")" + password +
+                                 R"(","SshLoginCommand":")" + login + R"("}])";
+        if (n % 3 == 0) {  // not JSON, but full of secrets
+            test_support::send_json(response, body + R"(, "RetCode":)");
+        } else if (n % 3 == 1) {  // 503 with the secrets in the body
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+            response.setContentLength(static_cast<std::streamsize>(body.size()));
+            response.send() << body;
+        } else {  // an error RetCode whose body carries the secrets too
+            test_support::send_json(
+                response, body + R"(,"RetCode":230,"Message":"Params [UHostId] not available"})");
+        }
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    std::string messages;
+    for (int i = 0; i < 6; ++i) {
+        for (const auto kind : {call_kind::read, call_kind::write}) {
+            try {
+                client.call("DescribeCompShareInstance", {{"Password", "param-password"}}, kind);
+            } catch (const api_failure& e) {
+                messages += std::string(e.what()) + "\n" + e.api_message + "\n";
+            }
+        }
+    }
+    const std::string everything = messages + host.all_events();
+    CHECK_FALSE(host.events().empty());  // retries were logged
+    CHECK_THAT(messages, Catch::Contains("RetCode 230"));
+    for (const std::string& secret : {priv, password, login, std::string("param-password")}) {
+        CHECK_THAT(everything, !Catch::Contains(secret));
+    }
+    CHECK_FALSE(std::regex_search(everything, std::regex("[0-9a-f]{40}")));  // no Signature
+}
