@@ -29,7 +29,8 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
     std::vector<std::string> plugin_paths;
     app.add_option("--plugin-path", plugin_paths,
                    "Plugin folders to search first, DIR[:DIR...] (repeatable)")
-        ->type_name("DIRS");
+        ->type_name("DIRS")
+        ->allow_extra_args(false);  // one value per occurrence: a command name is never a DIR
 
     auto* list = app.add_subcommand("list", "List plugins and actions (from manifests alone)");
     bool list_json = false;

@@ -105,7 +105,7 @@ Array::Ptr fields_of(const Object::Ptr& schema) {
 void print_fields(std::ostream& out, const std::string& title, const Array::Ptr& fields) {
     out << title << ":\n";
     if (fields->size() == 0)
-        out << "  (none declared)\n";
+        out << "  (no fields declared)\n";
     for (std::size_t i = 0; i < fields->size(); ++i) {
         const auto f = fields->getObject(static_cast<unsigned>(i));
         out << "  " << f->getValue<std::string>("name") << " (" << f->getValue<std::string>("type")

@@ -22,7 +22,11 @@ void split_into(const std::string& list, std::vector<fs::path>& out) {
             std::error_code ec;
             const fs::path dir(list.substr(start, colon - start));
             const fs::path absolute = fs::absolute(dir, ec);
-            out.push_back((ec ? dir : absolute).lexically_normal());
+            fs::path normal = (ec ? dir : absolute).lexically_normal();
+            if (normal.filename().empty() && normal.has_parent_path()) {
+                normal = normal.parent_path();  // "/a/" is "/a"
+            }
+            out.push_back(normal);
         }
         start = colon + 1;
     }
@@ -40,7 +44,13 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& cli_pat
         split_into(env_value, dirs);
     if (default_dir)
         dirs.push_back(*default_dir);
-    return dirs;
+    // A folder named twice is searched once (its manifests must not shadow themselves).
+    std::vector<fs::path> unique;
+    for (const auto& dir : dirs) {
+        if (std::find(unique.begin(), unique.end(), dir) == unique.end())
+            unique.push_back(dir);
+    }
+    return unique;
 }
 
 std::optional<fs::path> default_plugin_dir() {

@@ -183,6 +183,9 @@ class HostFailures(CliTestCase):
 
     def test_usage_errors(self):
         self.assert_failure(run("frobnicate"), 2, "Usage", 'unknown command "frobnicate"')
+        # --plugin-path takes one DIR[:DIR...] per occurrence.
+        self.assert_failure(run("--plugin-path", ECHO_DIR, BROKEN_DIR, "list", plugin_path=None),
+                            2, "Usage", "not expected: " + BROKEN_DIR)
         self.assert_failure(run(), 2, "Usage", "subcommand is required")
         self.assert_failure(run("run", "test-echo.echo", "--nope"), 2, "Usage", "--nope")
         self.assert_failure(run("run", "test-echo.echo", "--timeout", "abc"), 2, "Usage",

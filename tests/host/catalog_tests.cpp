@@ -16,6 +16,9 @@ TEST_CASE("host catalog: search path order is --plugin-path, env, default", "[ho
     CHECK(dirs == expected);
     CHECK(plugin_search_path({}, nullptr, std::nullopt).empty());
     CHECK(plugin_search_path({}, "", fs::path("/x")) == std::vector<fs::path>{"/x"});
+    // A folder named twice is searched once, at its first place.
+    CHECK(plugin_search_path({"/a:/b"}, "/b:/a/", fs::path("/a")) ==
+          std::vector<fs::path>{"/a", "/b"});
 }
 
 TEST_CASE("host catalog: relative folders become absolute", "[host][catalog]") {
