@@ -1,0 +1,155 @@
+// A plugin loaded the way a third-party host loads it: dlopen + dlsym of the C ABI, nothing from
+// plugin.hpp. Shared by the concurrency tests.
+#pragma once
+
+#include <actionhost/plugin_api.h>
+
+#include <dlfcn.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace concurrency_test {
+
+// How long any wait may take before a test fails instead of hanging.
+inline constexpr std::chrono::seconds wait_limit{60};
+
+// The plugin's exports, resolved once; dlclose on destruction.
+class plugin_library {
+  public:
+    explicit plugin_library(const std::string& path)
+        : handle_(::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+        if (handle_ == nullptr)
+            throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
+        resolve(api_version, "ah_plugin_api_version");
+        resolve(create, "ah_plugin_create");
+        resolve(destroy, "ah_plugin_destroy");
+        resolve(invoke, "ah_plugin_invoke");
+        resolve(last_error, "ah_plugin_last_error");
+        resolve(cancel, "ah_plugin_cancel");
+    }
+    ~plugin_library() { ::dlclose(handle_); }
+    plugin_library(const plugin_library&) = delete;
+    plugin_library& operator=(const plugin_library&) = delete;
+
+    decltype(&ah_plugin_api_version) api_version = nullptr;
+    decltype(&ah_plugin_create) create = nullptr;
+    decltype(&ah_plugin_destroy) destroy = nullptr;
+    decltype(&ah_plugin_invoke) invoke = nullptr;
+    decltype(&ah_plugin_last_error) last_error = nullptr;
+    decltype(&ah_plugin_cancel) cancel = nullptr;
+
+  private:
+    template <class Fn>
+    void resolve(Fn& target, const char* name) {
+        void* symbol = ::dlsym(handle_, name);
+        if (symbol == nullptr)
+            throw std::runtime_error(std::string("missing symbol ") + name);
+        target = reinterpret_cast<Fn>(symbol);
+    }
+
+    void* handle_;
+};
+
+// Counts log events of one name so another thread can wait for one (no sleeps).
+class event_latch {
+  public:
+    explicit event_latch(std::string event) : needle_("\"event\":\"" + std::move(event) + "\"") {}
+
+    void on_event(const char* message) {
+        if (std::strstr(message, needle_.c_str()) == nullptr)
+            return;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++count_;
+        }
+        changed_.notify_all();
+    }
+    bool wait_for_count(int count) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return changed_.wait_for(lock, wait_limit, [&] { return count_ >= count; });
+    }
+
+    // An ah_log_fn whose host_ctx is an event_latch.
+    static void log(void* ctx, ah_log_level, const char* message) {
+        static_cast<event_latch*>(ctx)->on_event(message);
+    }
+
+  private:
+    std::string needle_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int count_ = 0;
+};
+
+// An instance that destroys itself through its library.
+class instance {
+  public:
+    instance(const plugin_library& library, const std::string& config, event_latch* latch = nullptr)
+        : library_(&library), handle_(nullptr, deleter{&library}) {
+        ah_host_api host{};
+        host.struct_size = sizeof host;
+        host.api_version = AH_PLUGIN_API_VERSION;
+        host.host_ctx = latch;
+        host.log = latch != nullptr ? event_latch::log : nullptr;
+        ah_instance* raw = nullptr;
+        const ah_status status = library.create(&host, config.c_str(), &raw);
+        handle_.reset(raw);
+        if (status != AH_OK) {
+            throw std::runtime_error("create failed: " +
+                                     std::string(raw ? library.last_error(raw) : "(no instance)"));
+        }
+    }
+
+    ah_instance* get() const noexcept { return handle_.get(); }
+
+    struct call_result {
+        ah_status status;
+        std::string json;  // copied: the plugin's buffer lives only until the next call
+    };
+
+    call_result call(const char* action, const std::string& params) const {
+        const char* result = nullptr;
+        std::size_t length = 0;
+        const ah_status status =
+            library_->invoke(handle_.get(), action, params.data(), params.size(), &result, &length);
+        if (result == nullptr)
+            return {status, "<no result>"};
+        if (std::strlen(result) != length)
+            return {status, "<result length mismatch>"};
+        return {status, std::string(result, length)};
+    }
+
+    void cancel() const noexcept { library_->cancel(handle_.get()); }
+
+  private:
+    struct deleter {
+        const plugin_library* library;
+        void operator()(ah_instance* raw) const {
+            if (library != nullptr)
+                library->destroy(raw);
+        }
+    };
+    const plugin_library* library_;
+    std::unique_ptr<ah_instance, deleter> handle_;
+};
+
+// Runs `body(index)` on `count` threads and joins them.
+template <class Body>
+void run_threads(int count, Body body) {
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(count));
+    for (int index = 0; index < count; ++index)
+        threads.emplace_back(body, index);
+    for (auto& thread : threads)
+        thread.join();
+}
+
+}  // namespace concurrency_test

@@ -1,0 +1,176 @@
+// compshare-disk against one in-process compshare-emulator, from several threads: each thread
+// owns a plugin instance (with its own keep-alive connection) and detaches distinct disks; and
+// detaches that wait for a slow detach are cancelled from other threads. Through the C ABI only.
+#include "c_abi.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <compshare_emulator/server.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace concurrency_test;
+
+namespace {
+
+const plugin_library& library() {
+    static const plugin_library loaded(COMPSHARE_DISK_PLUGIN);
+    return loaded;
+}
+
+std::string host_id(int index) {
+    return "uhost-conc-" + std::to_string(index);
+}
+std::string disk_id(int host, int disk) {
+    return "udisk-conc-" + std::to_string(host) + "-" + std::to_string(disk);
+}
+
+// `hosts` stopped instances, each with a system disk and `disks` data disks (/dev/vdb, ...).
+std::string state_document(int hosts, int disks) {
+    std::string instances;
+    for (int h = 0; h < hosts; ++h) {
+        std::string disk_set =
+            R"({"DiskId":"bsd-conc-)" + std::to_string(h) +
+            R"(","DiskType":"CLOUD_SSD","IsBoot":"True","Drive":"/dev/vda","Size":100})";
+        for (int d = 0; d < disks; ++d) {
+            disk_set += R"(,{"DiskId":")" + disk_id(h, d) +
+                        R"(","DiskType":"CLOUD_SSD","IsBoot":"False","Drive":"/dev/vd)" +
+                        std::string(1, static_cast<char>('b' + d)) + R"(","Size":200})";
+        }
+        if (h != 0)
+            instances += ",";
+        instances += R"({"UHostId":")" + host_id(h) +
+                     R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Name":"conc","State":"Stopped",)"
+                     R"("DiskSet":[)" +
+                     disk_set + "]}";
+    }
+    return std::string(R"({"KeyPairs":[{"PublicKey":")") + compshare_emulator::default_public_key +
+           R"(","PrivateKey":")" + compshare_emulator::default_private_key +
+           R"("}],"Instances":[)" + instances + R"(],"Disks":[]})";
+}
+
+std::string config_for(const compshare_emulator::server& server) {
+    return std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
+           R"(","private_key":")" + compshare_emulator::default_private_key + R"(","base_url":")" +
+           server.base_url() + R"(","region":"cn-wlcb"})";
+}
+
+std::string detach_params(int host, int disk) {
+    return R"({"UHostId":")" + host_id(host) + R"(","UDiskId":")" + disk_id(host, disk) +
+           R"(","PollIntervalSeconds":0.1})";
+}
+
+// Data disks still in some instance's DiskSet, per the emulator's state document.
+int data_disks_still_attached(const std::string& state_json) {
+    Poco::JSON::Parser parser;
+    const auto state = parser.parse(state_json).extract<Poco::JSON::Object::Ptr>();
+    int attached = 0;
+    const auto instances = state->getArray("Instances");
+    for (std::size_t i = 0; i < instances->size(); ++i) {
+        const auto disks = instances->getObject(static_cast<unsigned>(i))->getArray("DiskSet");
+        for (std::size_t d = 0; d < disks->size(); ++d) {
+            const auto disk = disks->getObject(static_cast<unsigned>(d));
+            if (disk->getValue<std::string>("IsBoot") != "True")
+                ++attached;
+        }
+    }
+    return attached;
+}
+
+}  // namespace
+
+TEST_CASE("concurrency: compshare-disk detaches distinct disks from several threads at once") {
+    constexpr int thread_count = 4;
+    constexpr int hosts_per_thread = 2;
+    constexpr int disks_per_host = 2;
+    constexpr int hosts = thread_count * hosts_per_thread;
+    constexpr int total = hosts * disks_per_host;
+
+    compshare_emulator::options options;
+    options.state_json = state_document(hosts, disks_per_host);
+    compshare_emulator::server server(options);
+
+    std::atomic<int> detached{0};
+    std::mutex wrong_mutex;
+    std::vector<std::string> wrong;
+    run_threads(thread_count, [&](int thread) {
+        const instance worker(library(), config_for(server));
+        for (int k = 0; k < hosts_per_thread; ++k) {
+            const int host = thread + k * thread_count;
+            for (int disk = 0; disk < disks_per_host; ++disk) {
+                const auto result = worker.call("detach", detach_params(host, disk));
+                if (result.status == AH_OK &&
+                    result.json.find("\"status\":\"detached\"") != std::string::npos &&
+                    result.json.find(disk_id(host, disk)) != std::string::npos) {
+                    ++detached;
+                } else {
+                    std::lock_guard<std::mutex> lock(wrong_mutex);
+                    wrong.push_back(result.json);
+                }
+            }
+        }
+    });
+    INFO("first wrong result: " << (wrong.empty() ? std::string() : wrong.front()));
+    CHECK(wrong.empty());
+    CHECK(detached == total);
+    // Exactly one detach per disk reached the emulator, and every data disk left its instance.
+    CHECK(server.count("DetachCompshareDisk") == total);
+    CHECK(server.accepted("DetachCompshareDisk") == total);
+    CHECK(data_disks_still_attached(server.state_json()) == 0);
+}
+
+TEST_CASE(
+    "concurrency: compshare-disk detaches waiting on the service are cancelled from other "
+    "threads") {
+    constexpr int instance_count = 4;
+
+    compshare_emulator::options options;
+    options.state_json = state_document(instance_count, 1);
+    options.detach_delay_ms = 10 * 60 * 1000;  // the disks stay "detaching": the waits never end
+    compshare_emulator::server server(options);
+
+    std::vector<std::unique_ptr<event_latch>> latches;
+    std::vector<std::unique_ptr<instance>> instances;
+    for (int i = 0; i < instance_count; ++i) {
+        latches.push_back(std::make_unique<event_latch>("poll"));
+        instances.push_back(
+            std::make_unique<instance>(library(), config_for(server), latches.back().get()));
+    }
+    std::vector<instance::call_result> results(instance_count);
+    std::atomic<int> latch_timeouts{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < instance_count; ++i) {
+        const auto index = static_cast<std::size_t>(i);
+        threads.emplace_back([&, i, index] {
+            results[index] = instances[index]->call("detach", detach_params(i, 0));
+        });
+        // Cancel once the action reports its first poll of the (never ending) detach.
+        threads.emplace_back([&, index] {
+            if (!latches[index]->wait_for_count(1))
+                ++latch_timeouts;
+            instances[index]->cancel();
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+
+    CHECK(latch_timeouts == 0);
+    for (const auto& result : results) {
+        INFO(result.json);
+        CHECK(result.status == AH_CANCELLED);
+        CHECK(result.json.find("\"ok\":false") != std::string::npos);
+        // The result tells the caller that the detach had been sent before the cancel.
+        CHECK(result.json.find("\"detach_sent\":true") != std::string::npos);
+    }
+    CHECK(server.count("DetachCompshareDisk") == instance_count);
+}
