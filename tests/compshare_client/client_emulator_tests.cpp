@@ -8,8 +8,11 @@
 
 #include <compshare_emulator/server.hpp>
 
+#include <Poco/Delegate.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/VerificationErrorArgs.h>
 
 #include <catch2/catch.hpp>
 
@@ -424,6 +427,32 @@ TEST_CASE("compshare_client HTTPS against the emulator", "[compshare_client][emu
         REQUIRE(failure);
         CHECK(failure->reason == "tls");
         CHECK_THAT(failure->what(), Catch::Contains("Unacceptable certificate from localhost"));
+        CHECK(emu.count(describe) == 0);
+    }
+    SECTION("refused even when the process has an accept-all Poco handler") {
+        // A host application may have told Poco's process-wide SSLManager to accept any
+        // certificate; the client's verification must not depend on it.
+        struct accept_all {
+            void on_error(const void*, Poco::Net::VerificationErrorArgs& args) {
+                args.setIgnoreError(true);
+            }
+        } handler;
+        auto& manager = Poco::Net::SSLManager::instance();
+        manager.ClientVerificationError += Poco::delegate(&handler, &accept_all::on_error);
+        struct unregister {
+            Poco::Net::SSLManager& manager;
+            accept_all& handler;
+            ~unregister() {
+                manager.ClientVerificationError -= Poco::delegate(&handler, &accept_all::on_error);
+            }
+        } cleanup{manager, handler};
+
+        compshare_emulator::server emu(tls_options(good));
+        test_support::test_host host;
+        api_client client(settings_for(emu.base_url()), host.host(), fast_retries());
+        const auto failure = outcome_of(client, describe, call_kind::read);
+        REQUIRE(failure);
+        CHECK(failure->reason == "tls");
         CHECK(emu.count(describe) == 0);
     }
     SECTION("a ca_file that is not a certificate bundle is refused at construction") {

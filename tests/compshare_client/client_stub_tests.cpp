@@ -78,7 +78,10 @@ TEST_CASE("compshare_client request shape: POST form, headers, signature",
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     client.call("DescribeCompShareInstance",
-                {{"Region", "cn-wlcb"}, {"UHostIds.0", "uhost-a b&c"}, {"Signature", "forged"}},
+                {{"Region", "cn-wlcb"},
+                 {"UHostIds.0", "uhost-a b&c"},
+                 {"Signature", "forged"},
+                 {"Zone", ""}},
                 call_kind::read);
     client.call("DescribeCompShareInstance", {{"ProjectId", "explicit"}}, call_kind::read);
 
@@ -101,6 +104,7 @@ TEST_CASE("compshare_client request shape: POST form, headers, signature",
     unsigned_params.erase("Signature");
     CHECK(r.params.at("Signature") == compshare::sign(unsigned_params, priv));
     CHECK(r.params.count("PrivateKey") == 0);
+    CHECK(r.params.count("Zone") == 0);  // empty = not given: neither sent nor signed
     // A ProjectId given by the caller wins over the settings.
     CHECK(seen[1].params.at("ProjectId") == "explicit");
 }

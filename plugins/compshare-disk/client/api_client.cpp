@@ -81,6 +81,11 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
     auto& cancel = host_.cancellation();
 
     params.erase("Signature");
+    // An empty value means "not given" (the Go SDK's form encoder drops them too), so an unset
+    // optional parameter is neither sent nor signed.
+    for (auto it = params.begin(); it != params.end();) {
+        it = it->second.empty() ? params.erase(it) : std::next(it);
+    }
     params["Action"] = action;
     params["PublicKey"] = settings_.public_key;
     if (!settings_.project_id.empty() && params.count("ProjectId") == 0) {

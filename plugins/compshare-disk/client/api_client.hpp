@@ -19,7 +19,7 @@
 namespace compshare {
 
 // Flat wire parameters (already flattened and stringified, e.g. "UHostIds.0"), without
-// Action, PublicKey and Signature, which call() adds.
+// Action, PublicKey and Signature, which call() adds. Empty values are left out.
 using param_map = std::map<std::string, std::string>;
 
 // A read may be retried after any transient failure. A write is retried by call() only when the

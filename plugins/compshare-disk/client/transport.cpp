@@ -11,6 +11,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 
+#include <openssl/ssl.h>
 #include <poll.h>
 
 #include <functional>
@@ -79,6 +80,11 @@ api_client::transport::transport(endpoint ep, const client_settings& settings)
     tls_->context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, params);
     tls_->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     tls_->context->enableExtendedCertificateVerification(true);
+    // Poco installs a verify callback that asks the process-wide SSLManager, where any code in
+    // the host process may have registered an accept-all handler. Without a callback, OpenSSL's
+    // own verdict on the chain is final.
+    ::SSL_CTX_set_verify(tls_->context->sslContext(),
+                         SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
 }
 
 api_client::transport::~transport() {
