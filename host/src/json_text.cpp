@@ -224,6 +224,17 @@ std::string kind_of(std::string_view text) {
 
 }  // namespace
 
+std::string json_object_problem(std::string_view text) {
+    const std::string where = json_error_location(text);
+    if (!where.empty())
+        return "invalid JSON at " + where;
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || text[first] != '{') {
+        return "valid JSON but " + kind_of(text) + ", not a JSON object";
+    }
+    return "";
+}
+
 Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::string& what,
                                           std::string_view error_type) {
     if (text.find('\0') != std::string_view::npos) {

@@ -18,6 +18,10 @@ Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::stri
 // Where a JSON syntax error is, as "line L, column C" (1-based), or "" when the text is valid.
 std::string json_error_location(std::string_view text);
 
+// "" when `text` is exactly one JSON object (blanks around it allowed); otherwise what is wrong
+// with it ("invalid JSON at line 1, column 5", "a JSON array, not an object").
+std::string json_object_problem(std::string_view text);
+
 // Compact (indent 0) or indented output of an object.
 std::string to_json(const Poco::JSON::Object& object, unsigned indent = 0);
 

@@ -50,12 +50,18 @@ invoke_outcome plugin_instance::invoke(const std::string& action, const std::str
         if (out.last_error.empty())
             out.last_error = "the plugin gave no error message";
     }
-    if (out.result_json.empty()) {
-        // A plugin that breaks the "always one JSON object" rule still yields a result.
-        out.result_json = out.status == AH_OK
-                              ? std::string(R"({"ok":true})")
-                              : error_result(error_type::internal,
-                                             "the plugin returned no result: " + out.last_error);
+    // Whatever the plugin did, the host hands on exactly one JSON object.
+    std::string problem =
+        out.result_json.empty() ? std::string("empty") : json_object_problem(out.result_json);
+    if (!problem.empty()) {
+        const auto& m = library_->info();
+        const std::string message = "plugin \"" + m.name + "\" returned a result for action \"" +
+                                    action + "\" that is not a JSON object (" + problem +
+                                    ") with " + status_name(out.status) +
+                                    (out.last_error.empty() ? "" : ": " + out.last_error);
+        out.status = AH_ERROR;
+        out.last_error = message;
+        out.result_json = error_result(error_type::internal, message);
     }
     return out;
 }

@@ -17,7 +17,7 @@ import unittest
 BIN = os.environ["ACTIONHOST_BIN"]
 ECHO_DIR = os.environ["TEST_PLUGIN_DIR"]
 BROKEN_DIR = os.environ["TEST_BROKEN_PLUGIN_DIR"]
-STUBBORN_DIR = os.environ["TEST_STUBBORN_PLUGIN_DIR"]
+MISBEHAVING_DIR = os.environ["TEST_MISBEHAVING_PLUGIN_DIR"]
 PLUGIN_PATH = ECHO_DIR + ":" + BROKEN_DIR
 SAFETY_TIMEOUT = 60  # a hung host fails the test instead of hanging CTest
 
@@ -165,6 +165,15 @@ class Run(CliTestCase):
                 self.assertIn("failed as asked: " + error_type, proc.stderr)
                 self.assertIn("AH_ERROR", proc.stderr)
 
+    def test_result_that_is_not_json_is_replaced(self):
+        proc = run("run", "test-misbehaving.bad_result", plugin_path=MISBEHAVING_DIR)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        result = self.one_json(proc.stdout)
+        self.assertEqual(result["error"]["type"], "InternalError")
+        self.assertIn("not a JSON object", result["error"]["message"])
+        self.assertIn("test-misbehaving.bad_result", proc.stderr)
+        self.assertIn("line 1, column 14", proc.stderr)
+
     def test_action_that_throws(self):
         proc = run("run", "test-echo.throw")
         self.assertEqual(proc.returncode, 1)
@@ -303,9 +312,9 @@ class Cancellation(CliTestCase):
                          r"waiting until cancelled$")
 
     def test_second_signal_exits_at_once(self):
-        # test-stubborn takes 30 s to return after a cancel; a second signal must not wait.
-        proc = subprocess.Popen([BIN, "--plugin-path", STUBBORN_DIR, "run",
-                                 "test-stubborn.stubborn"], stdout=subprocess.PIPE,
+        # slow_cancel takes 30 s to return after a cancel; a second signal must not wait.
+        proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
+                                 "test-misbehaving.slow_cancel"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=clean_env())
         try:
             self.assertIn('"blocking"', proc.stderr.readline())
@@ -344,7 +353,11 @@ class Check(CliTestCase):
                       "libtest-no-library.so"):
             self.assertIn(cause, proc.stderr)
             self.assertIn(cause, proc.stdout)
-        self.assertEqual(proc.stdout.count("FAILED"), 6)
+        report = json.loads(run("check", "--json").stdout)
+        failed = sorted(p["plugin"] for p in report["plugins"]
+                        if not p["ok"] and p["plugin"].startswith("test-"))
+        self.assertEqual(failed, ["test-mismatch", "test-newer-major", "test-newer-minor",
+                                  "test-no-cancel", "test-no-library", "test-older-major"])
 
     def test_check_json(self):
         proc = run("check", "--json", "test-no-cancel")

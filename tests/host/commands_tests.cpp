@@ -145,16 +145,21 @@ TEST_CASE("host cli: check reports each plugin", "[host][cli]") {
     const auto j = json(all.out);
     CHECK_FALSE(j->getValue<bool>("ok"));
     const auto plugins = j->getArray("plugins");
-    REQUIRE(plugins->size() == 7);
+    REQUIRE(plugins->size() >= 7);  // the build's own plugin folder may add real plugins
+    int seen = 0;
     for (std::size_t i = 0; i < plugins->size(); ++i) {
         const auto p = plugins->getObject(static_cast<unsigned>(i));
         const auto name = p->getValue<std::string>("plugin");
+        if (name.rfind("test-", 0) != 0)
+            continue;
+        ++seen;
         INFO(name);
         CHECK(p->getValue<bool>("ok") == (name == "test-echo"));
         if (name == "test-no-cancel") {
             CHECK(p->getArray("missing_symbols")->getElement<std::string>(0) == "ah_plugin_cancel");
         }
     }
+    CHECK(seen == 7);
 }
 
 TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
@@ -193,5 +198,8 @@ TEST_CASE("host cli: list text and JSON", "[host][cli]") {
     CHECK(text.code == 0);
     CHECK_THAT(text.out, Catch::Contains("test-echo.block"));
     const auto j = json(cli({"list", "--json"}).out);
-    CHECK(j->getArray("plugins")->size() == 7);
+    const auto plugins = j->getArray("plugins");
+    REQUIRE(plugins->size() >= 7);
+    CHECK(plugins->getObject(0)->getValue<std::string>("name") == "test-echo");
+    CHECK(plugins->getObject(6)->getValue<std::string>("name") == "test-older-major");
 }

@@ -109,6 +109,11 @@ TEST_CASE("host json: error locations and results", "[host][params]") {
     CHECK(error_result("T", "m \"q\"") ==
           R"({"ok":false,"error":{"type":"T","message":"m \"q\"","retryable":false}})");
     CHECK(result_error_type(R"({"ok":false,"error":{"type":"ApiError"}})") == "ApiError");
+    CHECK(json_object_problem(" {\"a\": [1]} \n").empty());
+    CHECK(json_object_problem("{\"a\": [1}") == "invalid JSON at line 1, column 9");
+    CHECK(json_object_problem("[1]") == "valid JSON but an array, not a JSON object");
+    CHECK(json_object_problem("42") == "valid JSON but a number, not a JSON object");
+    CHECK(json_object_problem("").rfind("invalid JSON", 0) == 0);
     CHECK(result_error_type(R"({"ok":true})").empty());
     CHECK(result_error_type("garbage").empty());
     CHECK(pretty_json(R"({"a":1})") == "{\n  \"a\": 1\n}");

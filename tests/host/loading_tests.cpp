@@ -183,3 +183,15 @@ TEST_CASE("host loading: symbols of a file that is not ELF", "[host][loading]") 
                                              (dir / "x.so").string() + ": not an ELF file"));
     }
 }
+
+TEST_CASE("host loading: a result that is not a JSON object is replaced", "[host][loading]") {
+    const auto c = plugin_catalog::scan({test_support::misbehaving_dir});
+    plugin_instance instance(plugin_library::load(c.require("test-misbehaving")), "{}", nullptr);
+    const auto out = instance.invoke("bad_result", "{}");
+    CHECK(out.status == AH_ERROR);
+    CHECK_THAT(out.result_json,
+               Catch::StartsWith(R"({"ok":false,"error":{"type":"InternalError")"));
+    CHECK_THAT(out.last_error,
+               Catch::Contains("not a JSON object (invalid JSON at line 1, column 14) "
+                               "with AH_OK"));
+}

@@ -1,6 +1,7 @@
 // A minimal plugin whose exports are written by hand (not with AH_PLUGIN), so a build can claim
 // another API version (TEST_API_VERSION) or leave out a required export (TEST_OMIT_CANCEL).
-// It backs the broken test plugins the host must refuse, and test-stubborn (slow to cancel).
+// It backs the broken test plugins the host must refuse, and test-misbehaving
+// (slow to honour a cancel; a result that is not JSON).
 #include <actionhost/plugin.hpp>
 
 #include <chrono>
@@ -19,7 +20,7 @@ class minimal_plugin {
     actionhost::outcome invoke(std::string_view action, std::string_view) {
         if (action == "noop")
             return {AH_OK, R"({"ok":true})", ""};
-        if (action == "stubborn") {
+        if (action == "slow_cancel") {
             // Honours a cancel only slowly, so a host's "second signal exits at once" shows.
             host_.log(AH_LOG_INFO, "blocking", "waiting until cancelled");
             host_.cancellation().sleep_for(std::chrono::hours(1));
@@ -27,6 +28,8 @@ class minimal_plugin {
             std::this_thread::sleep_for(std::chrono::seconds(30));
             return actionhost::outcome::failure(AH_CANCELLED, "Cancelled", "cancelled, slowly");
         }
+        if (action == "bad_result")
+            return {AH_OK, "{\"ok\": true, oops", ""};
         return actionhost::outcome::unknown_action(action);
     }
 
