@@ -55,9 +55,9 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
                         "Parameters: a JSON object inline, a FILE, or - for stdin (default {})");
     run->add_option("--config", options.config_file, "Instance config: a JSON file (default {})")
         ->type_name("FILE");
-    auto* timeout_option =
-        run->add_option("--timeout", timeout,
-                        "Cancel after SECONDS, wait for the plugin, print its result, exit 7");
+    auto* timeout_option = run->add_option("--timeout", timeout,
+                                           "Cancel after SECONDS, wait for the plugin, print its "
+                                           "result, exit 7 (with --batch: per line)");
     timeout_option->type_name("SECONDS");
     run->add_flag("--pretty", options.pretty, "Indent the result JSON");
     run->add_option("--log-format", log_format_name, "Plugin log events on stderr: json or text")

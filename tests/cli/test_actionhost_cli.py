@@ -439,6 +439,32 @@ class Batch(CliTestCase):
                                     os.path.join(tmp, "missing.jsonl")), 2,
                                 "InvalidParameter", "missing.jsonl")
 
+    def test_batch_signal_cancels_every_instance(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "in.jsonl")
+            with open(path, "w") as f:
+                f.write("{}\n" * 4)
+            proc = subprocess.Popen([BIN, "--plugin-path", ECHO_DIR, "run", "test-echo.block",
+                                     "--batch", path, "--parallel", "2"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env=clean_env())
+            try:
+                # Both instances are blocking once two "blocking" events arrived.
+                for _ in range(2):
+                    self.assertIn('"blocking"', proc.stderr.readline())
+                proc.send_signal(signal.SIGINT)
+                stdout, stderr = proc.communicate(timeout=SAFETY_TIMEOUT)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            self.assertEqual(proc.returncode, 130, stderr)
+            results = [json.loads(line) for line in stdout.splitlines()]
+            self.assertEqual(len(results), 4)
+            messages = sorted(r["error"]["message"] for r in results)
+            self.assertEqual(messages, ["cancelled while blocking"] * 2 +
+                             ["not started: the batch was cancelled"] * 2)
+
 
 class Help(CliTestCase):
     def test_help_lists_exit_codes(self):
