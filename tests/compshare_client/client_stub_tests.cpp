@@ -109,6 +109,22 @@ TEST_CASE("compshare_client request shape: POST form, headers, signature",
     CHECK(seen[1].params.at("ProjectId") == "explicit");
 }
 
+TEST_CASE("compshare_client User-Agent cannot inject headers", "[compshare_client][stub]") {
+    std::string agent, injected;
+    test_support::stub_server server([&](auto& request, auto& response) {
+        agent = request.get("User-Agent", "");
+        injected = request.get("X-Injected", "");
+        test_support::send_json(response, R"({"RetCode":0})");
+    });
+    test_support::test_host host;
+    auto settings = stub_settings(server.base_url());
+    settings.user_agent = "actionhost\r\nX-Injected: yes";
+    api_client client(settings, host.host(), fast_retries());
+    client.call("X", {}, call_kind::read);
+    CHECK(agent == "actionhostX-Injected: yes");
+    CHECK(injected.empty());
+}
+
 TEST_CASE("compshare_client base URL path is kept", "[compshare_client][stub]") {
     std::string uri;
     test_support::stub_server server([&](auto& request, auto& response) {

@@ -60,3 +60,11 @@ TEST_CASE("compshare_client clean_text cuts on a UTF-8 boundary", "[compshare_cl
     const std::string cut = compshare::clean_text("\xe4\xb8\xad\xe4\xb8\xad", 4);
     CHECK(cut == "\xe4\xb8\xad...");
 }
+
+TEST_CASE("compshare_client response deeply nested body is an error, not a crash",
+          "[compshare_client][response]") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK_THROWS_AS(parse_response(deep), bad_response_error);
+    const std::string deep_object = R"({"RetCode":0,"A":)" + deep + "}";
+    CHECK_THROWS_AS(parse_response(deep_object), bad_response_error);
+}

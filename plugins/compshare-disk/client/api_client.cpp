@@ -3,6 +3,7 @@
 #include "classify.hpp"
 #include "endpoint.hpp"
 #include "form_encoding.hpp"
+#include "response.hpp"
 #include "signature.hpp"
 #include "transport.hpp"
 
@@ -41,6 +42,8 @@ api_client::api_client(client_settings settings, const actionhost::host& host)
 api_client::api_client(client_settings settings, const actionhost::host& host, retry_policy policy)
     : settings_(std::move(settings)), host_(host), policy_(std::move(policy)) {
     endpoint ep = parse_base_url(settings_.base_url);
+    // A header value: no line breaks or other control characters.
+    settings_.user_agent = clean_text(settings_.user_agent, 200);
     try {
         transport_ = std::make_unique<transport>(std::move(ep), settings_);
     } catch (const Poco::Exception& e) {
