@@ -11,8 +11,10 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 
+#include <fcntl.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <functional>
 #include <istream>
@@ -51,6 +53,22 @@ bool socket_is_stale(int fd) {
     pollfd p{fd, POLLIN, 0};
     return ::poll(&p, 1, 0) != 0;
 }
+
+// Owns a file descriptor (closed at the end of the scope).
+class unique_fd {
+  public:
+    explicit unique_fd(int fd) : fd_(fd) {}
+    ~unique_fd() {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    int get() const noexcept { return fd_; }
+
+  private:
+    int fd_;
+};
 
 }  // namespace
 
@@ -166,8 +184,12 @@ http_response api_client::transport::post(const std::string& form_body,
     http_response out;
     try {
         // While this guard lives, a cancel shuts the socket down: a blocked send or receive
-        // returns at once. It must go before the socket is closed (reset() below).
-        actionhost::cancel_signal::socket_guard guard(cancel, http.socket().impl()->sockfd());
+        // returns at once. The guard holds a duplicate of the descriptor (shutdown acts on the
+        // socket through any of them) because Poco may close its own descriptor inside a
+        // failing call, and a cancel must never reach a descriptor number reused meanwhile.
+        const unique_fd guarded(::fcntl(http.socket().impl()->sockfd(), F_DUPFD_CLOEXEC, 0));
+        actionhost::cancel_signal::socket_guard guard(
+            cancel, guarded.get() >= 0 ? guarded.get() : http.socket().impl()->sockfd());
 
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
