@@ -27,7 +27,11 @@ namespace {
 constexpr std::size_t max_body = 8u << 20;  // Describe bodies are a few KiB
 // Poco would silently reconnect inside sendRequest() after its own idle limit, outside our
 // socket guard and our connection count; we disable that and apply this limit ourselves.
-constexpr auto idle_limit = std::chrono::seconds(8);
+// Below the usual server keep-alive timeouts (nginx 75 s, load balancers 60 s), so a write is
+// not sent into a connection the server is about to drop (closed ones are caught by the stale
+// check); long enough to keep one connection across the polls of a wait and across
+// invocations close in time.
+constexpr auto idle_limit = std::chrono::seconds(20);
 
 // Exposes the protected connect step of Poco's client sessions, so the connection is made
 // before the request (and its socket can be guarded) rather than inside sendRequest().
