@@ -345,8 +345,7 @@ class detach_run {
             if (left <= clock::duration::zero())
                 break;
             const auto nap = std::min(duration_cast<clock::duration>(interval), left);
-            if (!host_.cancellation().sleep_for(nap))
-                check_cancel("while waiting");
+            host_.cancellation().sleep_for(nap);  // returns early on cancel
             check_cancel("while waiting");
             const int number = ++r_.timing.polls;
             std::optional<instance_view> view;
