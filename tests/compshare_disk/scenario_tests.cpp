@@ -581,3 +581,34 @@ TEST_CASE("compshare_disk scenario: canaries never leave the plugin", "[scenario
     CHECK(bad.create_status() == AH_INVALID_ARGUMENT);
     check_no_canaries(bad.transcript(), {private_key});
 }
+
+TEST_CASE("compshare_disk scenario: the requests carry exactly the documented parameters",
+          "[scenario]") {
+    server emu(emulator_options());
+    plugin_instance plugin(plugin_config(emu, R"("project_id":"org-config")"));
+    const auto r = plugin.invoke(
+        detach_params(stopped_host, data1, R"("ProjectId":"org-param","Wait":false)"));
+    INFO(r.json);
+    REQUIRE(r.status == AH_OK);
+    const auto log = parse_json_object(emu.requests_json())->getArray("requests");
+    REQUIRE(log->size() == 2);
+    const auto read = log->getObject(0);
+    CHECK(read->getValue<std::string>("action") == describe);
+    const auto read_params = read->getObject("params");
+    CHECK(read_params->getValue<std::string>("Region") == "cn-wlcb");
+    CHECK(read_params->getValue<std::string>("UHostIds.0") == stopped_host);
+    CHECK(read_params->getValue<std::string>("ProjectId") == "org-param");  // params win
+    const auto write = log->getObject(1);
+    CHECK(write->getValue<std::string>("action") == detach);
+    const auto p = write->getObject("params");
+    std::vector<std::string> keys;
+    for (const auto& entry : *p) keys.push_back(entry.first);
+    CHECK(keys == std::vector<std::string>{"Action", "Device", "ProjectId", "PublicKey", "Region",
+                                           "Signature", "UDiskId", "UHostId", "Zone"});
+    CHECK(p->getValue<std::string>("Region") == "cn-wlcb");
+    CHECK(p->getValue<std::string>("Zone") == "cn-wlcb-01");  // learnt from the instance
+    CHECK(p->getValue<std::string>("UHostId") == stopped_host);
+    CHECK(p->getValue<std::string>("UDiskId") == data1);
+    CHECK(p->getValue<std::string>("Device") == "/dev/vdb");  // learnt from the disk's Drive
+    CHECK(p->getValue<std::string>("ProjectId") == "org-param");
+}
