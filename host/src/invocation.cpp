@@ -124,8 +124,11 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
             }
             pollfd fds[2] = {{done.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
             const int n = ::poll(fds, signals.get() >= 0 ? 2 : 1, wait_ms);
-            if (n < 0 && errno == EINTR)
-                continue;
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return;  // cannot supervise; the invocation still ends normally
+            }
             if (n == 0 && reason == cancel_reason::none) {
                 reason = cancel_reason::timeout;
                 instance.cancel();
@@ -153,18 +156,21 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
         }
     });
 
+    // Tells the supervisor the plugin returned and joins it, also when invoke() throws.
+    struct stop_supervisor {
+        int fd;
+        std::thread& thread;
+        ~stop_supervisor() {
+            const std::uint64_t one = 1;
+            [[maybe_unused]] auto written = ::write(fd, &one, sizeof one);
+            thread.join();
+        }
+    };
     invocation_result r;
-    try {
+    {
+        const stop_supervisor stop{done.get(), supervisor};
         r.outcome = instance.invoke(action, params_json);
-    } catch (...) {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] auto w = ::write(done.get(), &one, sizeof one);
-        supervisor.join();
-        throw;
     }
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto w = ::write(done.get(), &one, sizeof one);
-    supervisor.join();
     r.reason = reason;
     r.exit_code = exit_code_for(r.outcome.status, result_error_type(r.outcome.result_json), reason);
     return r;
