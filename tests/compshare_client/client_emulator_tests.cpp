@@ -414,8 +414,10 @@ TEST_CASE("compshare_client HTTPS against the emulator", "[compshare_client][emu
         settings.ca_file = good.cert;
         api_client client(settings, host.host(), fast_retries());
         CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
-        CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
-        CHECK(emu.count(describe) == 2);
+        CHECK_NOTHROW(client.call(detach, detach_params, call_kind::write));
+        CHECK(emu.count(describe) == 1);
+        CHECK(emu.accepted(detach) == 1);
+        CHECK(client.stats().connections_opened == 1);  // TLS keep-alive too
     }
     SECTION("refused when the certificate is for another host name, even with it as ca_file") {
         compshare_emulator::server emu(tls_options(other));
