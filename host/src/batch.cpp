@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -166,17 +167,21 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
             return;
         for (;;) {
             pollfd fds[2] = {{done.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
-            if (::poll(fds, 2, -1) < 0)
-                continue;
+            if (::poll(fds, 2, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                return;
+            }
             if (fds[0].revents != 0)
                 return;
             signalfd_siginfo info{};
             if (::read(signals.get(), &info, sizeof info) != sizeof info)
                 continue;
             const int code = info.ssi_signo == SIGINT ? exit_code::sigint : exit_code::sigterm;
-            if (stop.exchange(true))
-                std::_Exit(code);
-            stop_code.store(code);
+            if (stop.load())
+                std::_Exit(code);   // a second signal: do not wait for the plugins
+            stop_code.store(code);  // before stop, so a worker that sees stop sees the code
+            stop.store(true);
             for (const auto& instance : pool)
                 instance->cancel();
         }
@@ -190,7 +195,7 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     int worst = exit_code::ok;
     for (std::size_t i = 0; i < items.size(); ++i) {
         const item& it = board.wait(i);
-        io.out << (options.pretty ? pretty_json(*it.result) : *it.result) << '\n';
+        io.out << *it.result << '\n';
         worst = worse_exit_code(worst, it.exit_code);
         if (progress)
             io.err << "\r[" << (i + 1) << '/' << items.size() << "] done" << std::flush;

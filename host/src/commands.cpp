@@ -280,6 +280,10 @@ int run_command(const plugin_catalog& catalog, const run_options& options, strea
         if (!options.batch_file.empty() && options.params) {
             throw host_error(error_type::usage, "--batch and --params cannot be used together");
         }
+        if (!options.batch_file.empty() && options.pretty) {
+            throw host_error(error_type::usage,
+                             "--batch and --pretty cannot be used together (one result per line)");
+        }
         const json_input config = read_config(options.config_file);
         std::optional<json_input> params;
         if (options.batch_file.empty()) {

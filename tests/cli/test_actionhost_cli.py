@@ -435,6 +435,8 @@ class Batch(CliTestCase):
                              [lines[i % 3]["type"] for i in range(20)])
             self.assert_failure(run("run", "test-echo.echo", "--batch", path, "--params", "{}"),
                                 2, "Usage", "--batch and --params")
+            self.assert_failure(run("run", "test-echo.echo", "--batch", path, "--pretty"),
+                                2, "Usage", "--batch and --pretty")
             self.assert_failure(run("run", "test-echo.echo", "--batch",
                                     os.path.join(tmp, "missing.jsonl")), 2,
                                 "InvalidParameter", "missing.jsonl")
