@@ -21,8 +21,8 @@ const char* detach = "DetachCompshareDisk";
 const char* describe = "DescribeCompShareInstance";
 
 // A short request timeout for the delay rows; nothing else waits on it.
-const std::string timeout_config = R"("timeout_seconds":0.5)";
-const std::string delay_fault = R"("mode":"delay","delay_ms":1500)";
+const std::string timeout_config = R"("timeout_seconds":1)";
+const std::string delay_fault = R"("mode":"delay","delay_ms":2500)";
 
 std::string http(int status) {
     return R"("mode":"http_status","status":)" + std::to_string(status);
@@ -114,7 +114,7 @@ TEST_CASE("compshare_disk faults: at the detach, before it is processed", "[faul
         {"a string RetCode is understood", R"("mode":"string_ret_code")", "detached"},
     };
     for (const auto& c : cases)
-        run_case(c, detach, "before", R"("WaitTimeoutSeconds":0.5)");
+        run_case(c, detach, "before", R"("WaitTimeoutSeconds":1.5)");
 }
 
 TEST_CASE("compshare_disk faults: at the detach, after it was processed", "[faults]") {

@@ -273,7 +273,7 @@ TEST_CASE("compshare_disk scenario: wait timeout", "[scenario]") {
     CHECK(r.result->getObject("error")->getValue<bool>("retryable"));
     CHECK(r.result->getObject("observed")->getValue<bool>("attached_after"));
     const auto timing = r.result->getObject("timing");
-    CHECK(integer(timing, "polls") >= 3);
+    CHECK(integer(timing, "polls") >= 1);  // at least the one at the deadline
     CHECK(integer(timing, "elapsed_ms") < 5000);
     // Re-running is safe: the detach in progress is recognised (RetCode 17061), never doubled.
     r = plugin.invoke(
