@@ -43,6 +43,11 @@ std::string var_json(const Poco::Dynamic::Var& value) {
     return out.str();
 }
 
+// A string as it is, anything else as JSON (schemas from manifests are not validated deeply).
+std::string var_text(const Poco::Dynamic::Var& value) {
+    return value.isString() ? value.extract<std::string>() : var_json(value);
+}
+
 // A schema's "type" for people: "string", "integer|null", or "any".
 std::string type_text(const Object& schema) {
     if (schema.has("enum"))
@@ -55,7 +60,7 @@ std::string type_text(const Object& schema) {
     if (const auto list = schema.getArray("type")) {
         std::string joined;
         for (std::size_t i = 0; i < list->size(); ++i) {
-            joined += (i ? "|" : "") + list->getElement<std::string>(static_cast<unsigned>(i));
+            joined += (i ? "|" : "") + var_text(list->get(static_cast<unsigned>(i)));
         }
         return joined;
     }
@@ -70,7 +75,9 @@ Array::Ptr fields_of(const Object::Ptr& schema) {
     std::vector<std::string> required;
     if (const auto req = schema->getArray("required")) {
         for (std::size_t i = 0; i < req->size(); ++i) {
-            required.push_back(req->getElement<std::string>(static_cast<unsigned>(i)));
+            const auto name = req->get(static_cast<unsigned>(i));
+            if (name.isString())
+                required.push_back(name.extract<std::string>());
         }
     }
     const auto properties = schema->getObject("properties");
@@ -95,7 +102,7 @@ Array::Ptr fields_of(const Object::Ptr& schema) {
         if (property && property->has("default"))
             field->set("default", property->get("default"));
         if (property && property->has("description")) {
-            field->set("description", property->get("description"));
+            field->set("description", var_text(property->get("description")));
         }
         fields->add(field);
     }

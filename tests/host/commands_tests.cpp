@@ -203,3 +203,20 @@ TEST_CASE("host cli: list text and JSON", "[host][cli]") {
     CHECK(plugins->getObject(0)->getValue<std::string>("name") == "test-echo");
     CHECK(plugins->getObject(6)->getValue<std::string>("name") == "test-older-major");
 }
+
+TEST_CASE("host cli: describe survives odd but well-formed schemas", "[host][cli]") {
+    temp_dir dir;
+    write_file(dir / "odd.json", R"({"name": "odd", "version": "1", "api_version": "1.0.0",
+        "description": "d", "library": "l.so",
+        "config_schema": {"properties": {"x": true, "y": {"type": ["string", 3],
+                          "description": {"a": 1}}}, "required": [1, "y"]},
+        "actions": [{"name": "a", "description": "", "params_schema": {"properties": 5},
+                     "result_schema": {"required": "x"}}]})");
+    const auto text = cli({"--plugin-path", dir.path().string(), "describe", "odd"});
+    CHECK(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("x (any, optional)"));
+    CHECK_THAT(text.out, Catch::Contains(R"(y (string|3, required): {"a":1})"));
+    const auto j = cli({"--plugin-path", dir.path().string(), "describe", "odd.a", "--json"});
+    CHECK(j.code == 0);
+    CHECK(json(j.out)->getArray("params")->size() == 0);
+}
