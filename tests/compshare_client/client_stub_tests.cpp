@@ -125,6 +125,26 @@ TEST_CASE("compshare_client User-Agent cannot inject headers", "[compshare_clien
     CHECK(injected.empty());
 }
 
+TEST_CASE("compshare_client an oversized response body is a bad response",
+          "[compshare_client][stub]") {
+    test_support::stub_server server([&](auto&, auto& response) {
+        test_support::send_json(response,
+                                R"({"RetCode":0,"Pad":")" + std::string(9 << 20, 'x') + "\"}");
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    try {
+        client.call("X", {}, call_kind::read);
+        FAIL("no error");
+    } catch (const api_failure& e) {
+        CHECK(e.kind == failure_kind::bad_response);
+        CHECK_THAT(e.what(), Catch::Contains("too large"));
+    }
+    // The connection was dropped rather than drained: the next call opens a new one.
+    CHECK_THROWS_AS(client.call("X", {}, call_kind::read), api_failure);
+    CHECK(client.stats().connections_opened == 2);
+}
+
 TEST_CASE("compshare_client base URL path is kept", "[compshare_client][stub]") {
     std::string uri;
     test_support::stub_server server([&](auto& request, auto& response) {

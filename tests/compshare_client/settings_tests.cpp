@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
 
 using compshare::client_settings;
@@ -366,4 +367,49 @@ TEST_CASE("compshare_client settings process_environment reads the real environm
     const auto env = compshare::process_environment();
     CHECK(env("PATH").has_value());
     CHECK_FALSE(env("COMPSHARE_CLIENT_TEST_SURELY_UNSET_VARIABLE").has_value());
+}
+
+TEST_CASE("compshare_client settings profile file that is a folder or too large",
+          "[compshare_client][settings]") {
+    test_support::temp_dir dir;
+    const auto folder = dir.path() + "/folder.json";
+    std::filesystem::create_directories(folder);
+    auto e = error_of(R"({"config_file":")" + folder + "\"}", {});
+    CHECK(e.type() == "InvalidParameter");
+    CHECK_THAT(e.what(), Catch::Contains(folder) && Catch::Contains("not a regular file"));
+
+    const auto big = dir.write("big.json", std::string(2 << 20, ' '));
+    e = error_of("{}", {{"COMPSHARE_CONFIG_FILE", big}});
+    CHECK(e.type() == "InvalidParameter");
+    CHECK_THAT(e.what(), Catch::Contains(big) && Catch::Contains("larger than 1 MiB"));
+}
+
+TEST_CASE("compshare_client settings keys from a profile are checked too",
+          "[compshare_client][settings]") {
+    test_support::temp_dir dir;
+    dir.write("compshare/config.json",
+              R"({"profiles":{"default":{"public_key":"P","private_key":"LEAKED\nKEY"}}})");
+    const auto e = error_of("{}", {{"XDG_CONFIG_HOME", dir.path()}});
+    CHECK(e.type() == "InvalidParameter");
+    CHECK_THAT(e.what(), Catch::Contains("private key") && !Catch::Contains("LEAKED"));
+}
+
+TEST_CASE("compshare_client settings base_url shapes that are refused",
+          "[compshare_client][settings]") {
+    const char* refused[] = {"https://example.com/#frag",
+                             "https://example.com:0/",
+                             "https://exa mple.com/",
+                             "https://example.com/\\t",
+                             "https:///path",
+                             "",
+                             "http://"};
+    for (const char* url : refused) {
+        INFO(url);
+        if (std::string(url).empty())
+            continue;  // "" = unset: the default is used
+        const auto e = error_of(
+            R"({"public_key":"P","private_key":"S","base_url":")" + std::string(url) + "\"}", {});
+        CHECK(e.type() == "InvalidParameter");
+        CHECK_THAT(e.what(), Catch::Contains("base_url"));
+    }
 }
