@@ -7,14 +7,12 @@
 #include "json_text.hpp"
 #include "plugin_instance.hpp"
 #include "plugin_library.hpp"
+#include "schema_fields.hpp"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
-#include <Poco/SharedPtr.h>
 
 #include <algorithm>
-#include <iostream>
-#include <sstream>
+#include <ostream>
 
 namespace actionhost::core {
 namespace {
@@ -22,91 +20,11 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-// Objects keep their keys in insertion order, so output reads in a sensible order.
-Object::Ptr new_object() {
-    return Poco::makeShared<Object>(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-Array::Ptr new_array() {
-    return Poco::makeShared<Array>();
-}
-
 void warn_problems(const plugin_catalog& catalog, std::ostream& err) {
     for (const auto& p : catalog.problems())
         err << "actionhost: warning: " << p.message << '\n';
     for (const auto& p : catalog.shadowed())
         err << "actionhost: warning: " << p.message << '\n';
-}
-
-std::string var_json(const Poco::Dynamic::Var& value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(value, out);
-    return out.str();
-}
-
-// A string as it is, anything else as JSON (schemas from manifests are not validated deeply).
-std::string var_text(const Poco::Dynamic::Var& value) {
-    return value.isString() ? value.extract<std::string>() : var_json(value);
-}
-
-// A schema's "type" for people: "string", "integer|null", or "any".
-std::string type_text(const Object& schema) {
-    if (schema.has("enum"))
-        return "enum " + var_json(schema.get("enum"));
-    if (!schema.has("type"))
-        return schema.has("const") ? "const " + var_json(schema.get("const")) : "any";
-    const auto type = schema.get("type");
-    if (type.isString())
-        return type.convert<std::string>();
-    if (const auto list = schema.getArray("type")) {
-        std::string joined;
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            joined += (i ? "|" : "") + var_text(list->get(static_cast<unsigned>(i)));
-        }
-        return joined;
-    }
-    return "any";
-}
-
-// The properties of an object schema, as [{name, type, required, default?, description?}].
-Array::Ptr fields_of(const Object::Ptr& schema) {
-    Array::Ptr fields = new_array();
-    if (!schema)
-        return fields;
-    std::vector<std::string> required;
-    if (const auto req = schema->getArray("required")) {
-        for (std::size_t i = 0; i < req->size(); ++i) {
-            const auto name = req->get(static_cast<unsigned>(i));
-            if (name.isString())
-                required.push_back(name.extract<std::string>());
-        }
-    }
-    const auto properties = schema->getObject("properties");
-    // Required names without a declared property still are fields (of any type).
-    for (const auto& name : required) {
-        if (properties && properties->has(name))
-            continue;
-        Object::Ptr field = new_object();
-        field->set("name", name);
-        field->set("type", std::string("any"));
-        field->set("required", true);
-        fields->add(field);
-    }
-    if (!properties)
-        return fields;
-    for (const auto& [name, value] : *properties) {
-        Object::Ptr field = new_object();
-        field->set("name", name);
-        const auto property = properties->getObject(name);
-        field->set("type", property ? type_text(*property) : std::string("any"));
-        field->set("required", std::find(required.begin(), required.end(), name) != required.end());
-        if (property && property->has("default"))
-            field->set("default", property->get("default"));
-        if (property && property->has("description")) {
-            field->set("description", var_text(property->get("description")));
-        }
-        fields->add(field);
-    }
-    return fields;
 }
 
 void print_fields(std::ostream& out, const std::string& title, const Array::Ptr& fields) {
@@ -127,12 +45,12 @@ void print_fields(std::ostream& out, const std::string& title, const Array::Ptr&
 }
 
 Object::Ptr action_json(const manifest& m, const action_info& a) {
-    Object::Ptr o = new_object();
+    Object::Ptr o = make_object();
     o->set("plugin", m.name);
     o->set("action", a.name);
     o->set("description", a.description);
-    o->set("params", fields_of(a.params_schema));
-    o->set("result", fields_of(a.result_schema));
+    o->set("params", schema_fields(a.params_schema));
+    o->set("result", schema_fields(a.result_schema));
     o->set("params_schema", a.params_schema);
     o->set("result_schema", a.result_schema);
     return o;
@@ -174,18 +92,18 @@ int list_command(const plugin_catalog& catalog, bool json, streams io) {
     warn_problems(catalog, io.err);
     if (json) {
         Object result(Poco::JSON_PRESERVE_KEY_ORDER);
-        Array::Ptr plugins = new_array();
+        Array::Ptr plugins = make_array();
         for (const auto& m : catalog.plugins()) {
-            Object::Ptr p = new_object();
+            Object::Ptr p = make_object();
             p->set("name", m.name);
             p->set("version", m.version);
             p->set("api_version", m.api_version);
             p->set("description", m.description);
             p->set("manifest", m.file.string());
             p->set("library", m.library.string());
-            Array::Ptr actions = new_array();
+            Array::Ptr actions = make_array();
             for (const auto& a : m.actions) {
-                Object::Ptr action = new_object();
+                Object::Ptr action = make_object();
                 action->set("name", a.name);
                 action->set("description", a.description);
                 actions->add(action);
@@ -194,7 +112,7 @@ int list_command(const plugin_catalog& catalog, bool json, streams io) {
             plugins->add(p);
         }
         result.set("plugins", plugins);
-        Array::Ptr problems = new_array();
+        Array::Ptr problems = make_array();
         for (const auto& p : catalog.problems())
             problems->add(p.message);
         for (const auto& p : catalog.shadowed())
@@ -248,9 +166,9 @@ int describe_command(const plugin_catalog& catalog, const std::string& target, b
             result.set("description", m.description);
             result.set("manifest", m.file.string());
             result.set("library", m.library.string());
-            result.set("config", fields_of(m.config_schema));
+            result.set("config", schema_fields(m.config_schema));
             result.set("config_schema", m.config_schema);
-            Array::Ptr list = new_array();
+            Array::Ptr list = make_array();
             for (const auto* a : actions)
                 list->add(action_json(m, *a));
             result.set("actions", list);
@@ -261,13 +179,13 @@ int describe_command(const plugin_catalog& catalog, const std::string& target, b
             io.out << m.name << ' ' << m.version << " (plugin API " << m.api_version << ")\n"
                    << m.description << "\nmanifest: " << m.file.string()
                    << "\nlibrary:  " << m.library.string() << "\n\n";
-            print_fields(io.out, "Config", fields_of(m.config_schema));
+            print_fields(io.out, "Config", schema_fields(m.config_schema));
         }
         for (const auto* a : actions) {
             io.out << (dot == std::string::npos ? "\n" : "") << m.name << '.' << a->name << ": "
                    << a->description << '\n';
-            print_fields(io.out, "Parameters", fields_of(a->params_schema));
-            print_fields(io.out, "Result fields", fields_of(a->result_schema));
+            print_fields(io.out, "Parameters", schema_fields(a->params_schema));
+            print_fields(io.out, "Result fields", schema_fields(a->result_schema));
         }
         return exit_code::ok;
     } catch (const host_error& e) {
@@ -350,16 +268,16 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
             selected.push_back(&m);
     }
     int worst = exit_code::ok;
-    Array::Ptr reports = new_array();
+    Array::Ptr reports = make_array();
     for (const manifest* m : selected) {
-        Object::Ptr report = new_object();
+        Object::Ptr report = make_object();
         report->set("plugin", m->name);
         report->set("manifest", m->file.string());
         report->set("library", m->library.string());
         report->set("manifest_api_version", m->api_version);
-        Array::Ptr symbols = new_array();
-        Array::Ptr missing = new_array();
-        Array::Ptr unexpected = new_array();
+        Array::Ptr symbols = make_array();
+        Array::Ptr missing = make_array();
+        Array::Ptr unexpected = make_array();
         std::string error;
         std::string error_kind;
         try {
@@ -389,7 +307,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         report->set("manifest_agrees", error.empty());
         report->set("ok", error.empty());
         if (!error.empty()) {
-            Object::Ptr e = new_object();
+            Object::Ptr e = make_object();
             e->set("type", error_kind);
             e->set("message", error);
             report->set("error", e);
@@ -421,7 +339,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         }
     }
     // Unreadable manifests and shadowed duplicates are problems of the installation too.
-    Array::Ptr problems = new_array();
+    Array::Ptr problems = make_array();
     if (!plugin) {
         for (const auto& p : catalog.problems()) {
             problems->add(p.message);
@@ -434,7 +352,7 @@ int check_command(const plugin_catalog& catalog, const std::optional<std::string
         Object result(Poco::JSON_PRESERVE_KEY_ORDER);
         result.set("ok", worst == exit_code::ok);
         result.set("host_api_version", host_api_version().str());
-        Array::Ptr dirs = new_array();
+        Array::Ptr dirs = make_array();
         for (const auto& d : catalog.dirs())
             dirs->add(d.string());
         result.set("plugin_path", dirs);

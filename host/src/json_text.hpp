@@ -2,7 +2,9 @@
 // the host's own failure result.
 #pragma once
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/SharedPtr.h>
 
 #include <string>
 #include <string_view>
@@ -21,6 +23,14 @@ std::string json_error_location(std::string_view text);
 // "" when `text` is exactly one JSON object (blanks around it allowed); otherwise what is wrong
 // with it ("invalid JSON at line 1, column 5", "a JSON array, not an object").
 std::string json_object_problem(std::string_view text);
+
+// New JSON values; objects keep their keys in insertion order, so output reads as written.
+inline Poco::JSON::Object::Ptr make_object() {
+    return Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+inline Poco::JSON::Array::Ptr make_array() {
+    return Poco::makeShared<Poco::JSON::Array>();
+}
 
 // Compact (indent 0) or indented output of an object.
 std::string to_json(const Poco::JSON::Object& object, unsigned indent = 0);
