@@ -4,6 +4,7 @@
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cctype>
@@ -267,7 +268,8 @@ std::string to_json(const Poco::JSON::Object& object, unsigned indent) {
 
 std::string pretty_json(const std::string& json) {
     try {
-        Poco::JSON::Parser parser;
+        // Keep the plugin's key order.
+        Poco::JSON::Parser parser(Poco::makeShared<Poco::JSON::ParseHandler>(true));
         auto value = parser.parse(json);
         std::ostringstream out;
         if (value.type() == typeid(Poco::JSON::Object::Ptr)) {

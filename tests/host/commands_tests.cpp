@@ -50,7 +50,10 @@ TEST_CASE("host cli: run prints one result line", "[host][cli]") {
     CHECK(r.code == 0);
     CHECK(r.out == "{\"greeting\":\"\",\"ok\":true,\"params\":{\"n\":1}}\n");
     const auto pretty = cli({"run", "test-echo.echo", "--pretty"});
-    CHECK(pretty.out.find("\n  \"ok\": true") != std::string::npos);
+    // Indented, in the plugin's key order.
+    CHECK(pretty.out.rfind("{\n  \"greeting\": \"\",\n  \"ok\": true,\n  \"params\": {", 0) == 0);
+    const auto ordered = cli({"run", "test-echo.fail", "--pretty"});
+    CHECK(ordered.out.rfind("{\n  \"ok\": false,\n  \"error\": {\n    \"type\"", 0) == 0);
 }
 
 TEST_CASE("host cli: host failures give a message and a JSON result", "[host][cli]") {
