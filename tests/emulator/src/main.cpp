@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
     try {
         if (!state_file.empty()) {
             opts.state_json = read_file(state_file);
+            if (opts.state_json.empty()) {
+                throw compshare_emulator::emulator_error("the state file " + state_file +
+                                                         " is empty");
+            }
         }
         opts.tls_cert_file = tls_cert;
         opts.tls_key_file = tls_key;

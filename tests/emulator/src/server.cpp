@@ -53,6 +53,9 @@ class server::impl {
         params->setKeepAliveTimeout(Poco::Timespan(30, 0));
         params->setTimeout(Poco::Timespan(60, 0));
         params->setSoftwareVersion("compshare-emulator");
+        // A connection thread that ends while stop() runs waits this long for more work before
+        // it sees the stop (Poco's default is 10 s, which would stall stop()).
+        params->setThreadIdleTime(Poco::Timespan(0, 100000));
         http_ = std::make_unique<Poco::Net::HTTPServer>(new handler_factory(core_), pool_, socket,
                                                         params);
         http_->start();
