@@ -284,10 +284,11 @@ class detach_run {
                 const bool ambiguous = f.maybe_sent || (f.kind == failure_kind::api_error &&
                                                         f.ret_code == ret_code::api_timeout);
                 if (!ambiguous) {
-                    // The client repeats a write only when an attempt certainly did not reach
-                    // the service; should one have gone through anyway, the disk is gone now,
-                    // and that is the success this run was after.
-                    if (f.attempts > 1 && disk_gone(context)) {
+                    // Refused outright. But when an earlier attempt may have gone through (the
+                    // client repeated the request, or an earlier send was unconfirmed), the
+                    // refusal may be about a disk that is already gone: that is the success
+                    // this run was after.
+                    if ((f.attempts > 1 || r_.detach_sent) && disk_gone(context)) {
                         r_.detach_sent = true;
                         r_.changed = true;
                         return;
@@ -313,8 +314,8 @@ class detach_run {
             if (resends >= max_resends) {
                 throw stop{make_error(error_type::transient,
                                       context + " could not be confirmed after " +
-                                          std::to_string(resends + 1) +
-                                          " attempts; the disk is still attached",
+                                          std::to_string(resends + 1) + " send(s); the disk " +
+                                          "is still attached and no detach is in progress",
                                       true)};
             }
             check_cancel("before sending the detach again");
