@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 using namespace compshare_disk_test;
 using compshare_emulator::server;
@@ -602,7 +603,8 @@ TEST_CASE("compshare_disk scenario: the requests carry exactly the documented pa
     CHECK(write->getValue<std::string>("action") == detach);
     const auto p = write->getObject("params");
     std::vector<std::string> keys;
-    for (const auto& entry : *p) keys.push_back(entry.first);
+    for (const auto& entry : *p)
+        keys.push_back(entry.first);
     CHECK(keys == std::vector<std::string>{"Action", "Device", "ProjectId", "PublicKey", "Region",
                                            "Signature", "UDiskId", "UHostId", "Zone"});
     CHECK(p->getValue<std::string>("Region") == "cn-wlcb");
@@ -611,4 +613,29 @@ TEST_CASE("compshare_disk scenario: the requests carry exactly the documented pa
     CHECK(p->getValue<std::string>("UDiskId") == data1);
     CHECK(p->getValue<std::string>("Device") == "/dev/vdb");  // learnt from the disk's Drive
     CHECK(p->getValue<std::string>("ProjectId") == "org-param");
+}
+
+TEST_CASE("compshare_disk scenario: instances on several threads at once", "[scenario]") {
+    // Re-entrancy: no global state, each instance with its own client and cancellation.
+    server emu(emulator_options(state_with(instance_json("uhost-many", "Stopped",
+                                                         {{"udisk-t0", "/dev/vdb"},
+                                                          {"udisk-t1", "/dev/vdc"},
+                                                          {"udisk-t2", "/dev/vdd"},
+                                                          {"udisk-t3", "/dev/vde"}}))));
+    std::vector<invocation> results(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&, i] {
+            plugin_instance plugin(plugin_config(emu));
+            results[i] = plugin.invoke(detach_params("uhost-many", "udisk-t" + std::to_string(i)));
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    for (const auto& r : results) {
+        INFO(r.json);
+        CHECK(r.status == AH_OK);
+        CHECK(r.status_text() == "detached");
+    }
+    CHECK(emu.accepted(detach) == 4);
 }
