@@ -2,7 +2,7 @@
 """The compshare-disk plugin's detach action from Python (ctypes, standard library + jsonschema).
 
 Usage: test_detach_plugin.py --plugin LIB --manifest JSON --emulator BIN
-                             [--emulator-module-dir DIR] [unittest options]
+                             --emulator-module-dir DIR [unittest options]
 
 Loads the BUILT plugin through its C ABI, runs a representative set of scenarios against the
 compshare-emulator program (success, every error type it can provoke, dry run, Wait false) and
@@ -16,11 +16,9 @@ import contextlib
 import ctypes
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
 
 import jsonschema
 
@@ -97,54 +95,11 @@ class Plugin:
         self.handle = ctypes.c_void_p()
 
 
-class FallbackEmulatorProcess:
-    """Same interface as tests/emulator/emulator_process.py, used when that module is absent:
-    starts the program, reads its "listening" line from stdout (no sleeps), stops it."""
-
-    def __init__(self, binary, state=None, detach_delay_ms=0):
-        self.binary, self.state, self.detach_delay_ms = binary, state, detach_delay_ms
-        self.url, self._proc, self._dir = None, None, None
-
-    def __enter__(self):
-        self._dir = tempfile.TemporaryDirectory()
-        cmd = [self.binary, "--listen", "127.0.0.1:0",
-               "--detach-delay-ms", str(self.detach_delay_ms)]
-        if self.state is not None:
-            path = os.path.join(self._dir.name, "state.json")
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(self.state, f)
-            cmd += ["--state", path]
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        line = self._proc.stdout.readline()
-        self.url = json.loads(line)["url"]
-        return self
-
-    def __exit__(self, *exc):
-        self._proc.terminate()
-        self._proc.wait(timeout=30)
-        self._proc.stdout.close()
-        self._dir.cleanup()
-
-    def _control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
-
-    def add_fault(self, fault):
-        self._control("POST", "/_emulator/faults", fault)
-
-    def requests(self):
-        return self._control("GET", "/_emulator/requests")
-
-
 def emulator(state=None, detach_delay_ms=0):
-    try:
+    """The compshare-emulator program (tests/emulator/emulator_process.py)."""
+    if ARGS.emulator_module_dir not in sys.path:
         sys.path.insert(0, ARGS.emulator_module_dir)
-        from emulator_process import EmulatorProcess  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        EmulatorProcess = FallbackEmulatorProcess
+    from emulator_process import EmulatorProcess  # pylint: disable=import-outside-toplevel
     return EmulatorProcess(ARGS.emulator, state=state, detach_delay_ms=detach_delay_ms)
 
 
@@ -486,7 +441,7 @@ def main():
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--emulator", required=True)
-    parser.add_argument("--emulator-module-dir", default="")
+    parser.add_argument("--emulator-module-dir", required=True)
     ARGS, rest = parser.parse_known_args()
     with open(ARGS.manifest, encoding="utf-8") as f:
         MANIFEST = json.load(f)
