@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
                    "how long a detached disk stays in DiskSet (detaching)")
         ->check(CLI::Range(0, 3600000));
     app.add_option("--request-log", request_log, "append one JSON line per API request here");
+    bool print_default_state = false;
+    app.add_flag("--print-default-state", print_default_state,
+                 "print the built-in default state document and exit");
 
     compshare_emulator::options opts;
     try {
@@ -90,6 +93,11 @@ int main(int argc, char** argv) {
         // CLI11 prints --help with code 0; every other parse error exits 2.
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
+    }
+
+    if (print_default_state) {
+        std::cout << compshare_emulator::default_state_json() << std::endl;
+        return 0;
     }
 
     // Block the stop signals before any thread starts, so that only sigwait() below sees them.

@@ -78,6 +78,10 @@ class server::impl {
     std::once_flag stopped_;
 };
 
+std::string default_state_json() {
+    return emulator_state::built_in_default().to_json(clock::now());
+}
+
 server::server(options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
 
 server::~server() = default;

@@ -134,6 +134,16 @@ class ProgramTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0)
         self.assertIn("--detach-delay-ms", result.stdout)
 
+    def test_default_state_round_trips_as_a_state_file(self):
+        result = run(["--print-default-state"])
+        self.assertEqual(result.returncode, 0)
+        state = json.loads(result.stdout)
+        self.assertEqual([h["UHostId"] for h in state["Instances"]],
+                         ["uhost-emu-stopped", "uhost-emu-running"])
+        state["Instances"][0]["State"] = "Running"
+        with EmulatorProcess(BINARY, state=state) as emu:
+            self.assertEqual(call(emu.url, DETACH)["RetCode"], 8041)
+
     def test_port_in_use_fails(self):
         with socket.socket() as busy:
             busy.bind(("127.0.0.1", 0))

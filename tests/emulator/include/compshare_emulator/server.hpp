@@ -14,6 +14,9 @@ namespace compshare_emulator {
 inline constexpr const char* default_public_key = "ucloudsomeone@example.com1296235120854146120";
 inline constexpr const char* default_private_key = "46f09bb9fab4f12dfc160dae12273d5332b5debe";
 
+// The built-in default state document (the format of options::state_json and --state).
+std::string default_state_json();
+
 struct options {
     std::string listen_host = "127.0.0.1";
     uint16_t port = 0;                        // 0 = pick a free port
