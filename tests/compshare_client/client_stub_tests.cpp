@@ -8,6 +8,8 @@
 
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <catch2/catch.hpp>
 
@@ -249,6 +251,64 @@ TEST_CASE("compshare_client cancel interrupts a request in flight",
         host.cancel().consume();
         CHECK_NOTHROW(client.call("X", {}, call_kind::read));
         CHECK(client.stats().connections_opened == 2);
+    }
+}
+
+TEST_CASE("compshare_client cancel interrupts a TLS handshake",
+          "[compshare_client][stub][cancel]") {
+    // A server that accepts the connection and never answers the TLS ClientHello.
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    test_support::gate accepted;
+    Poco::Net::StreamSocket peer;
+    std::thread acceptor([&] {
+        peer = listener.acceptConnection();
+        accepted.open();
+    });
+    test_support::test_host host;
+    auto settings = stub_settings("https://127.0.0.1:" + std::to_string(listener.address().port()));
+    settings.timeout = 60s;
+    api_client client(settings, host.host(), fast_retries());
+    std::optional<api_failure> failure;
+    std::thread caller([&] {
+        try {
+            client.call("X", {}, call_kind::write);
+        } catch (const api_failure& e) {
+            failure = e;
+        }
+    });
+    REQUIRE(accepted.wait(10s));
+    const auto start = std::chrono::steady_clock::now();
+    host.cancel().request();
+    caller.join();
+    acceptor.join();
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    REQUIRE(failure);
+    CHECK(failure->kind == failure_kind::cancelled);
+    CHECK_FALSE(failure->maybe_sent);
+    CHECK(client.stats().connections_opened == 0);
+}
+
+TEST_CASE("compshare_client a response cut short is an error", "[compshare_client][stub]") {
+    test_support::stub_server server([&](auto& request, auto& response) {
+        response.setContentType("application/json");
+        response.setContentLength(100);
+        std::ostream& out = response.send();
+        out << R"({"RetCode":0})";
+        out.flush();
+        dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    for (const auto kind : {call_kind::read, call_kind::write}) {
+        try {
+            client.call("X", {}, kind);
+            FAIL("no error");
+        } catch (const api_failure& e) {
+            CHECK(e.kind == failure_kind::network);
+            CHECK(e.reason == "connection_reset");
+            CHECK(e.maybe_sent);
+            CHECK(e.attempts == (kind == call_kind::read ? 3 : 1));
+        }
     }
 }
 

@@ -5,18 +5,19 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
-#include <fcntl.h>
 #include <openssl/ssl.h>
+
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
-#include <functional>
 #include <istream>
 #include <ostream>
 
@@ -25,23 +26,12 @@ namespace compshare {
 namespace {
 
 constexpr std::size_t max_body = 8u << 20;  // Describe bodies are a few KiB
-// Poco would silently reconnect inside sendRequest() after its own idle limit, outside our
-// socket guard and our connection count; we disable that and apply this limit ourselves.
+
 // Below the usual server keep-alive timeouts (nginx 75 s, load balancers 60 s), so a write is
 // not sent into a connection the server is about to drop (closed ones are caught by the stale
 // check); long enough to keep one connection across the polls of a wait and across
 // invocations close in time.
 constexpr auto idle_limit = std::chrono::seconds(20);
-
-// Exposes the protected connect step of Poco's client sessions, so the connection is made
-// before the request (and its socket can be guarded) rather than inside sendRequest().
-template <class Base>
-class opening_session final : public Base {
-  public:
-    using Base::Base;
-    void open_now() { this->reconnect(); }
-    bool must_reconnect_now() const { return this->mustReconnect(); }
-};
 
 std::string describe(const Poco::Exception& e) {
     // displayText() of network exceptions names the failure (and maybe host/port), never data.
@@ -63,8 +53,9 @@ class unique_fd {
   public:
     explicit unique_fd(int fd) : fd_(fd) {}
     ~unique_fd() {
-        if (fd_ >= 0)
+        if (fd_ >= 0) {
             ::close(fd_);
+        }
     }
     unique_fd(const unique_fd&) = delete;
     unique_fd& operator=(const unique_fd&) = delete;
@@ -74,14 +65,22 @@ class unique_fd {
     int fd_;
 };
 
-}  // namespace
-
-class api_client::transport::session {
+// While alive, a cancel shuts the socket down, so a blocked connect, handshake, send or receive
+// on it returns at once. It holds a duplicate of the descriptor (shutdown acts on the socket
+// through any of them): Poco may close its own descriptor inside a failing call, and a cancel
+// must never reach a descriptor number that was reused meanwhile.
+class cancel_guard {
   public:
-    std::unique_ptr<Poco::Net::HTTPClientSession> http;
-    std::function<void()> open_now;
-    std::function<bool()> must_reconnect;
+    cancel_guard(actionhost::cancel_signal& cancel, int fd)
+        : copy_(::fcntl(fd, F_DUPFD_CLOEXEC, 0)),
+          guard_(cancel, copy_.get() >= 0 ? copy_.get() : fd) {}
+
+  private:
+    unique_fd copy_;  // declared first: destroyed after the guard
+    actionhost::cancel_signal::socket_guard guard_;
 };
+
+}  // namespace
 
 struct api_client::transport::tls {
     Poco::Net::Context::Ptr context;
@@ -89,8 +88,9 @@ struct api_client::transport::tls {
 
 api_client::transport::transport(endpoint ep, const client_settings& settings)
     : endpoint_(std::move(ep)), timeout_(settings.timeout) {
-    if (!endpoint_.secure)
+    if (!endpoint_.secure) {
         return;
+    }
     // Our own context, not Poco's SSLManager defaults: chain and host name verified
     // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips), against
     // the system store or only the given bundle, as curl --cacert does.
@@ -114,10 +114,11 @@ api_client::transport::~transport() {
 }
 
 void api_client::transport::reset() noexcept {
-    if (!session_)
+    if (!session_) {
         return;
+    }
     try {
-        session_->http->reset();
+        session_->reset();
     } catch (...) {
     }
     session_.reset();
@@ -125,78 +126,75 @@ void api_client::transport::reset() noexcept {
 
 void api_client::transport::open(actionhost::cancel_signal& cancel) {
     const auto now = std::chrono::steady_clock::now();
-    if (session_ && (!session_->http->connected() || session_->must_reconnect() ||
-                     now - last_used_ > idle_limit ||
-                     socket_is_stale(session_->http->socket().impl()->sockfd()))) {
+    if (session_ && (!session_->connected() || now - last_used_ > idle_limit ||
+                     socket_is_stale(session_->socket().impl()->sockfd()))) {
         reset();
     }
-    if (session_)
+    if (session_) {
         return;
-    if (cancel.requested())
-        throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
-
-    auto fresh = std::make_unique<session>();
-    if (endpoint_.secure) {
-        auto s = std::make_unique<opening_session<Poco::Net::HTTPSClientSession>>(
-            endpoint_.host, endpoint_.port, tls_->context);
-        auto* raw = s.get();
-        fresh->open_now = [raw] { raw->open_now(); };
-        fresh->must_reconnect = [raw] { return raw->must_reconnect_now(); };
-        fresh->http = std::move(s);
-    } else {
-        auto s = std::make_unique<opening_session<Poco::Net::HTTPClientSession>>(endpoint_.host,
-                                                                                 endpoint_.port);
-        auto* raw = s.get();
-        fresh->open_now = [raw] { raw->open_now(); };
-        fresh->must_reconnect = [raw] { return raw->must_reconnect_now(); };
-        fresh->http = std::move(s);
     }
-    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count());
-    fresh->http->setTimeout(t, t, t);
-    fresh->http->setKeepAlive(true);
-    fresh->http->setKeepAliveTimeout(Poco::Timespan(365L * 24 * 3600, 0));
-    fresh->http->setProxyConfig({});  // no proxy unless one is designed in: the name is checked
+    if (cancel.requested()) {
+        throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
+    }
 
+    // The connection is made here, on a socket we create, rather than inside Poco's
+    // sendRequest(): so the connect and the TLS handshake are guarded for cancellation too, and
+    // a session built on a connected socket has no host to reconnect to behind our back.
+    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count());
     try {
-        if (!endpoint_.secure) {
-            // "localhost" passed the loopback rule by name; make sure it also resolves to one.
-            const Poco::Net::SocketAddress address(endpoint_.host, endpoint_.port);
-            if (!address.host().isLoopback()) {
-                throw transport_error{exchange_phase::connecting, "refused",
-                                      "refused: " + endpoint_.host +
-                                          " does not resolve to a loopback address, and plain "
-                                          "http is only allowed to loopback"};
+        const Poco::Net::SocketAddress address(endpoint_.host, endpoint_.port);
+        if (!endpoint_.secure && !address.host().isLoopback()) {
+            // "localhost" passed the loopback rule by name; it must also resolve to one.
+            throw transport_error{exchange_phase::connecting, "refused",
+                                  "refused: " + endpoint_.host +
+                                      " does not resolve to a loopback address, and plain http "
+                                      "is only allowed to loopback"};
+        }
+        Poco::Net::StreamSocket socket(address.family());
+        {
+            cancel_guard guard(cancel, socket.impl()->sockfd());
+            socket.connect(address, t);
+            socket.setSendTimeout(t);
+            socket.setReceiveTimeout(t);
+            socket.setNoDelay(true);
+            if (endpoint_.secure) {
+                // Handshake and verification (chain, then the host name) happen here.
+                auto secure =
+                    Poco::Net::SecureStreamSocket::attach(socket, endpoint_.host, tls_->context);
+                // A plain client session over the TLS socket: HTTPSClientSession's constructor
+                // for a connected socket sets the port, which Poco refuses once connected.
+                session_ = std::make_unique<Poco::Net::HTTPClientSession>(secure);
+            } else {
+                session_ = std::make_unique<Poco::Net::HTTPClientSession>(socket);
             }
         }
-        fresh->open_now();
     } catch (const Poco::Net::SSLException& e) {
+        session_.reset();
         throw transport_error{exchange_phase::connecting, "tls", describe(e)};
     } catch (const Poco::Exception& e) {
+        session_.reset();
         throw transport_error{exchange_phase::connecting,
                               is_timeout(e) ? "connect_timeout" : "connect_failed", describe(e)};
     }
+    session_->setTimeout(t, t, t);
+    session_->setKeepAlive(true);
     ++connections_opened_;
-    session_ = std::move(fresh);
 }
 
 http_response api_client::transport::post(const std::string& form_body,
                                           const std::string& user_agent,
                                           actionhost::cancel_signal& cancel) {
     open(cancel);
-    auto& http = *session_->http;
+    auto& http = *session_;
     exchange_phase phase = exchange_phase::sending;
     http_response out;
+    bool keep = true;
     try {
-        // While this guard lives, a cancel shuts the socket down: a blocked send or receive
-        // returns at once. The guard holds a duplicate of the descriptor (shutdown acts on the
-        // socket through any of them) because Poco may close its own descriptor inside a
-        // failing call, and a cancel must never reach a descriptor number reused meanwhile.
-        const unique_fd guarded(::fcntl(http.socket().impl()->sockfd(), F_DUPFD_CLOEXEC, 0));
-        actionhost::cancel_signal::socket_guard guard(
-            cancel, guarded.get() >= 0 ? guarded.get() : http.socket().impl()->sockfd());
+        const cancel_guard guard(cancel, http.socket().impl()->sockfd());
 
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setHost(endpoint_.host, endpoint_.port);
         request.setContentType("application/x-www-form-urlencoded");
         request.setContentLength(static_cast<std::streamsize>(form_body.size()));
         request.set("User-Agent", user_agent);
@@ -212,8 +210,9 @@ http_response api_client::transport::post(const std::string& form_body,
         os.flush();
         if (!os.good()) {
             // Poco's stream swallowed the socket error and kept it on the session.
-            if (const auto* e = http.networkException())
+            if (const auto* e = http.networkException()) {
                 e->rethrow();
+            }
             throw Poco::IOException("cannot write the request");
         }
         phase = exchange_phase::receiving;
@@ -223,13 +222,20 @@ http_response api_client::transport::post(const std::string& form_body,
         char buffer[8192];
         while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
             out.body.append(buffer, static_cast<std::size_t>(is.gcount()));
-            if (out.body.size() > max_body)
+            if (out.body.size() > max_body) {
                 break;
+            }
         }
         if (is.bad()) {
-            if (const auto* e = http.networkException())
+            if (const auto* e = http.networkException()) {
                 e->rethrow();
+            }
             throw Poco::IOException("cannot read the response body");
+        }
+        if (response.hasContentLength() && out.body.size() <= max_body &&
+            static_cast<Poco::Int64>(out.body.size()) < response.getContentLength64()) {
+            // Poco ends a fixed-length body quietly when the connection closes early.
+            throw Poco::IOException("the connection closed before the end of the response");
         }
         out.status = static_cast<int>(response.getStatus());
         out.reason_phrase = response.getReason();
@@ -239,9 +245,8 @@ http_response api_client::transport::post(const std::string& form_body,
             retry_after.find_first_not_of("0123456789") == std::string::npos) {
             out.retry_after = std::chrono::seconds(std::stoi(retry_after));
         }
-        if (!response.getKeepAlive() || out.body.size() > max_body) {
-            phase = exchange_phase::connecting;  // marker: drop the connection below
-        }
+        // An unread rest of a body would be taken for the next response: drop the connection.
+        keep = response.getKeepAlive() && out.body.size() <= max_body;
     } catch (const Poco::Exception& e) {
         reset();
         throw transport_error{phase, is_timeout(e) ? "timeout" : "connection_reset", describe(e)};
@@ -249,8 +254,9 @@ http_response api_client::transport::post(const std::string& form_body,
         reset();
         throw transport_error{phase, "connection_reset", e.what()};
     }
-    if (phase == exchange_phase::connecting || cancel.requested())
+    if (!keep || cancel.requested()) {
         reset();
+    }
     last_used_ = std::chrono::steady_clock::now();
     if (out.body.size() > max_body) {
         out.body.clear();

@@ -5,6 +5,8 @@
 #include "api_client.hpp"
 #include "endpoint.hpp"
 
+#include <Poco/Net/HTTPClientSession.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -51,14 +53,13 @@ class api_client::transport {
     std::string host() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
 
   private:
-    class session;
     void open(actionhost::cancel_signal& cancel);
 
     endpoint endpoint_;
     std::chrono::milliseconds timeout_;
     struct tls;
-    std::unique_ptr<tls> tls_;  // only for https
-    std::unique_ptr<session> session_;
+    std::unique_ptr<tls> tls_;                               // only for https
+    std::unique_ptr<Poco::Net::HTTPClientSession> session_;  // null = no connection
     std::chrono::steady_clock::time_point last_used_;
     int connections_opened_ = 0;
 };
