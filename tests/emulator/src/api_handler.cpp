@@ -94,6 +94,7 @@ void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
     response.set("X-UCLOUD-REQUEST-UUID", entry.request_id);
 
     if (request.getMethod() != "GET" && request.getMethod() != "POST") {
+        response.setKeepAlive(false);  // the unread body must not be parsed as a request
         response.set("Allow", "GET, POST");
         send_body(response, 405, json_type, R"({"error":"method not allowed; use POST or GET"})");
         return;
@@ -105,6 +106,7 @@ void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
         params = parse_request_params(Poco::URI(request.getURI()).getRawQuery(),
                                       request.getContentType(), read_body(request));
     } catch (const body_too_large&) {
+        response.setKeepAlive(false);
         send_body(response, 413, json_type, R"({"error":"request body larger than 1 MiB"})");
         return;
     } catch (const bad_request_body& e) {

@@ -21,6 +21,7 @@ std::string error_json(const std::string& message) {
 }
 
 void method_not_allowed(Poco::Net::HTTPServerResponse& response, const char* allow) {
+    response.setKeepAlive(false);  // the unread body must not be parsed as a request
     response.set("Allow", allow);
     send_body(response, 405, json_type, error_json(std::string("use ") + allow));
 }
@@ -74,6 +75,7 @@ void control_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } catch (const emulator_error& e) {
         send_body(response, 400, json_type, error_json(e.what()));
     } catch (const body_too_large&) {
+        response.setKeepAlive(false);
         send_body(response, 413, json_type, error_json("request body larger than 1 MiB"));
     }
 }

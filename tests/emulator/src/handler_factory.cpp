@@ -14,6 +14,7 @@ class not_found_handler : public Poco::Net::HTTPRequestHandler {
     void handleRequest(Poco::Net::HTTPServerRequest&,
                        Poco::Net::HTTPServerResponse& response) override {
         // The API lives at "/" only: a client posting elsewhere has a wrong base URL.
+        response.setKeepAlive(false);  // its body is unread
         send_body(response, 404, "application/json",
                   R"({"error":"not found: the API is at / and control endpoints at /_emulator/"})");
     }

@@ -1,6 +1,7 @@
 // Control endpoints (/_emulator/state, /_emulator/requests), state documents, request log.
 #include "emulator_client.hpp"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/TemporaryFile.h>
 
 #include <catch2/catch.hpp>
@@ -137,4 +138,34 @@ TEST_CASE("emulator control: a request log that cannot be opened is an error",
     compshare_emulator::options opts;
     opts.request_log_file = "/nonexistent-dir/requests.log";
     CHECK_THROWS_AS(compshare_emulator::server(opts), compshare_emulator::emulator_error);
+}
+
+TEST_CASE("emulator control: oversized bodies and wrong methods", "[emulator][control]") {
+    compshare_emulator::server server({});
+    const auto port = server.port();
+    const std::string huge((1 << 20) + 1, 'a');
+    CHECK(request(port, "POST", "/", "application/x-www-form-urlencoded", huge).status == 413);
+    CHECK(request(port, "PUT", "/_emulator/state", "application/json", huge).status == 413);
+    CHECK(request(port, "PUT", "/_emulator/faults", "application/json", "{}").status == 405);
+    CHECK(request(port, "POST", "/_emulator/state", "application/json", "{}").status == 405);
+    CHECK(server.count("DescribeCompShareInstance") == 0);
+}
+
+TEST_CASE("emulator control: query and body are merged, the body wins", "[emulator][control]") {
+    compshare_emulator::server server({});
+    const auto port = server.port();
+    // Signed with Limit=1; the query's Limit=50 is overridden by the body's.
+    const auto params =
+        emulator_test::sign({{"Action", "DescribeCompShareInstance"}, {"Limit", "1"}});
+    auto answer = request(port, "POST", "/?Action=DescribeCompShareInstance&Limit=50",
+                          "application/x-www-form-urlencoded; charset=utf-8",
+                          emulator_test::form_encode(params));
+    CHECK(answer.ret_code() == 0);
+    CHECK(answer.json()->getArray("UHostSet")->size() == 1);
+    // JSON with a charset parameter is still JSON.
+    auto json = request(port, "POST", "/", "application/json; charset=utf-8",
+                        R"({"Action":"DescribeCompShareInstance","Limit":1,"PublicKey":")" +
+                            std::string(compshare_emulator::default_public_key) +
+                            R"(","Signature":")" + params.at("Signature") + R"("})");
+    CHECK(json.ret_code() == 0);
 }
