@@ -22,6 +22,8 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
         "plugin (the first one of a name wins).\n\n"
         "run prints exactly one JSON result on stdout (also on failure: {\"ok\":false,\"error\":\n"
         "{\"type\",\"message\",\"retryable\"}}); messages and plugin log events go to stderr.\n"
+        "--timeout, SIGINT and SIGTERM cancel the running action and wait for it: its result is\n"
+        "still printed; a second signal exits at once. --batch exits with the worst outcome.\n"
         "Params and config documents are limited to " +
         std::to_string(max_input_bytes) + " bytes (1 MiB) and must be JSON objects.\n\n" +
         exit_code_help());
