@@ -9,18 +9,29 @@
 namespace compshare_emulator {
 
 std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t max_bytes) {
+    // An oversized body is still read (up to drain_limit) and discarded, so the client can
+    // finish sending and then read the 413 instead of seeing its upload reset.
+    const std::size_t drain_limit = 64 * max_bytes;
     if (request.hasContentLength() &&
-        request.getContentLength64() > static_cast<Poco::Int64>(max_bytes)) {
+        request.getContentLength64() > static_cast<Poco::Int64>(drain_limit)) {
         throw body_too_large{};
     }
     std::string body;
+    std::size_t total = 0;
     std::istream& in = request.stream();
     char buffer[8192];
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        body.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (body.size() > max_bytes) {
+        const auto n = static_cast<std::size_t>(in.gcount());
+        total += n;
+        if (total > drain_limit) {
             throw body_too_large{};
         }
+        if (total <= max_bytes) {
+            body.append(buffer, n);
+        }
+    }
+    if (total > max_bytes) {
+        throw body_too_large{};
     }
     return body;
 }
