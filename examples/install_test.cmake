@@ -72,11 +72,27 @@ if(STEP STREQUAL "install")
       expect_file("${prefix}/${file}")
     endforeach()
   endif()
-  # Test plugins are build-only: they must not reach an install.
-  file(GLOB leaked "${prefix}/${PLUGIN_INSTALL_DIR}/libtest-*")
-  if(leaked)
-    message(FATAL_ERROR "test plugins were installed: ${leaked}")
+  # The plugin folder holds exactly the real plugins (manifests/*.json and their libraries):
+  # test plugins are build-only and must not reach an install.
+  file(GLOB manifests RELATIVE "${MANIFESTS_DIR}" "${MANIFESTS_DIR}/*.json")
+  set(wanted "")
+  foreach(manifest IN LISTS manifests)
+    if(manifest MATCHES "\\.schema\\.json$")
+      continue()
+    endif()
+    file(READ "${MANIFESTS_DIR}/${manifest}" text)
+    string(JSON library GET "${text}" library)
+    list(APPEND wanted "${manifest}" "${library}")
+  endforeach()
+  file(GLOB installed_plugins RELATIVE "${prefix}/${PLUGIN_INSTALL_DIR}"
+       "${prefix}/${PLUGIN_INSTALL_DIR}/*")
+  list(SORT wanted)
+  list(SORT installed_plugins)
+  if(NOT installed_plugins STREQUAL wanted)
+    message(FATAL_ERROR "the installed plugin folder holds [${installed_plugins}], "
+                        "want the real plugins [${wanted}]")
   endif()
+  message(STATUS "ok: installed plugins are exactly ${wanted}")
   # The host's -h must work from the install tree (no reference back into the build).
   if(EXISTS "${prefix}/${BIN_INSTALL_DIR}/actionhost")
     run(COMMAND "${prefix}/${BIN_INSTALL_DIR}/actionhost" --help OUTPUT help)
