@@ -118,6 +118,11 @@ void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
         parsed = false;
     }
     entry.action = lookup(params, "Action");
+    entry.method = request.getMethod();
+    entry.path = Poco::URI(request.getURI()).getPath();  // the query is in params, masked
+    entry.content_type = request.getContentType();
+    entry.user_agent = request.get("User-Agent", "");
+    entry.timestamp_ms = request.get("U-Timestamp-Ms", "");
     entry.params = mask_secrets(params);
 
     const std::optional<fault> injected = core_.faults().take(entry.action);

@@ -19,6 +19,13 @@ Poco::JSON::Object::Ptr record_json(const request_record& entry) {
         params->set(key, value);
     }
     object->set("params", params);
+    Poco::JSON::Object::Ptr http = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    http->set("method", entry.method);
+    http->set("path", entry.path);
+    http->set("content_type", entry.content_type);
+    http->set("user_agent", entry.user_agent);
+    http->set("u_timestamp_ms", entry.timestamp_ms);
+    object->set("http", http);
     if (entry.ret_code) {
         object->set("ret_code", *entry.ret_code);
     } else {

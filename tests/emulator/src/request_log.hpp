@@ -18,8 +18,10 @@ namespace compshare_emulator {
 struct request_record {
     std::string time;  // ISO 8601 UTC, milliseconds
     std::string request_id;
-    std::string action;             // "" when the request had none
-    param_map params;               // secrets masked (see mask_secrets)
+    std::string action;                                  // "" when the request had none
+    param_map params;                                    // secrets masked (see mask_secrets)
+    std::string method, path, content_type, user_agent;  // of the HTTP request
+    std::string timestamp_ms;       // its U-Timestamp-Ms header, as the SDKs send it ("" if absent)
     std::optional<int> ret_code;    // the RetCode the request was processed with, if processed
     Poco::JSON::Object::Ptr fault;  // the injected fault, or null
 };

@@ -42,12 +42,16 @@ std::string form_encode(const param_map& params) {
 }
 
 reply request(uint16_t port, const std::string& method, const std::string& uri,
-              const std::string& content_type, const std::string& body) {
+              const std::string& content_type, const std::string& body,
+              const std::map<std::string, std::string>& headers) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(20, 0));
     Poco::Net::HTTPRequest http(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!content_type.empty()) {
         http.setContentType(content_type);
+    }
+    for (const auto& [name, value] : headers) {
+        http.set(name, value);
     }
     if (!body.empty() || method == "POST" || method == "PUT") {
         http.setContentLength(static_cast<std::streamsize>(body.size()));

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <string>
 
 namespace emulator_test {
@@ -30,7 +31,8 @@ std::string form_encode(const param_map& params);
 
 // One HTTP request on a fresh connection to 127.0.0.1:port.
 reply request(uint16_t port, const std::string& method, const std::string& uri,
-              const std::string& content_type = "", const std::string& body = "");
+              const std::string& content_type = "", const std::string& body = "",
+              const std::map<std::string, std::string>& headers = {});
 
 // POST / with a form body of the signed params (Go SDK style: Action also in the query).
 reply call(uint16_t port, const param_map& params);
