@@ -105,6 +105,8 @@ void run(const scenario& s, const std::string& action, call_kind kind) {
         // One retry event per retry, each a JSON object with the documented fields.
         const auto events = host.events();
         CHECK(static_cast<int>(events.size()) == s.requests - 1);
+        for (const auto level : host.levels())
+            CHECK(level == AH_LOG_WARNING);
         for (const auto& e : events) {
             const auto o = Poco::JSON::Parser().parse(e).extract<Poco::JSON::Object::Ptr>();
             CHECK(o->getValue<std::string>("event") == "retry");

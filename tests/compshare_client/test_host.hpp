@@ -26,6 +26,10 @@ class test_host {
         std::lock_guard<std::mutex> lock(mutex_);
         return events_;
     }
+    std::vector<ah_log_level> levels() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return levels_;
+    }
     std::string all_events() const {
         std::string out;
         for (const auto& e : events())
@@ -45,11 +49,12 @@ class test_host {
     }
 
   private:
-    static void on_log(void* ctx, ah_log_level, const char* message) {
+    static void on_log(void* ctx, ah_log_level level, const char* message) {
         auto* self = static_cast<test_host*>(ctx);
         {
             std::lock_guard<std::mutex> lock(self->mutex_);
             self->events_.emplace_back(message);
+            self->levels_.push_back(level);
         }
         self->cv_.notify_all();
     }
@@ -57,6 +62,7 @@ class test_host {
     mutable std::mutex mutex_;
     mutable std::condition_variable cv_;
     std::vector<std::string> events_;
+    std::vector<ah_log_level> levels_;
     ah_host_api api_;
     actionhost::cancel_signal cancel_;
     actionhost::host host_;
