@@ -14,7 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 using compshare::api_client;
@@ -286,6 +288,74 @@ TEST_CASE("compshare_client cancel interrupts a TLS handshake",
     CHECK(failure->kind == failure_kind::cancelled);
     CHECK_FALSE(failure->maybe_sent);
     CHECK(client.stats().connections_opened == 0);
+}
+
+namespace {
+
+// Whether a TCP connection to 127.0.0.1:port is in SYN_SENT, per /proc/net/tcp.
+bool connecting_to(std::uint16_t port) {
+    std::ifstream table("/proc/net/tcp");
+    std::string line;
+    std::getline(table, line);  // header
+    while (std::getline(table, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        const auto colon = remote.find(':');
+        if (colon != std::string::npos && state == "02" &&
+            std::stoul(remote.substr(colon + 1), nullptr, 16) == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("compshare_client cancel interrupts a TCP connect", "[compshare_client][stub][cancel]") {
+    if (!std::ifstream("/proc/net/tcp")) {
+        WARN("no /proc/net/tcp: cannot observe a connect in progress");
+        return;
+    }
+    // A listener that never accepts, with its queue filled: further SYNs are dropped, so a
+    // connect stays in SYN_SENT.
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0), 1);
+    const auto port = listener.address().port();
+    std::vector<Poco::Net::StreamSocket> fillers;
+    for (int i = 0; i < 16; ++i) {
+        Poco::Net::StreamSocket s;
+        try {
+            s.connect(listener.address(), Poco::Timespan(0, 200000));
+            fillers.push_back(s);
+        } catch (const Poco::TimeoutException&) {
+            break;  // the queue is full
+        }
+    }
+    test_support::test_host host;
+    auto settings = stub_settings("http://127.0.0.1:" + std::to_string(port));
+    settings.timeout = 60s;
+    api_client client(settings, host.host(), fast_retries());
+    std::optional<api_failure> failure;
+    std::thread caller([&] {
+        try {
+            client.call("X", {}, call_kind::write);
+        } catch (const api_failure& e) {
+            failure = e;
+        }
+    });
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!connecting_to(port) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+    }
+    const bool observed = connecting_to(port);
+    const auto start = std::chrono::steady_clock::now();
+    host.cancel().request();
+    caller.join();
+    REQUIRE(observed);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    REQUIRE(failure);
+    CHECK(failure->kind == failure_kind::cancelled);
+    CHECK_FALSE(failure->maybe_sent);
 }
 
 TEST_CASE("compshare_client a response cut short is an error", "[compshare_client][stub]") {
