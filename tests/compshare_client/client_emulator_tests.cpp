@@ -92,7 +92,7 @@ void run(const scenario& s, const std::string& action, call_kind kind) {
         emu.add_fault(fault);
         test_support::test_host host;
         auto settings = settings_for(emu.base_url());
-        settings.timeout = 400ms;  // the delay faults wait 3 s
+        settings.timeout = 1000ms;  // the delay faults wait 3 s; margin for slow (sanitizer) runs
         api_client client(settings, host.host(), fast_retries());
 
         const auto failure = outcome_of(client, action, kind);
