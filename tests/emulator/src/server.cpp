@@ -3,6 +3,7 @@
 #include "handler_factory.hpp"
 #include "server_core.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -26,9 +27,15 @@ Poco::Net::ServerSocket listen_socket(const options& opts) {
         return Poco::Net::ServerSocket(address, backlog);
     }
     // The emulator does not ask clients for certificates; clients verify the emulator's.
-    Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, opts.tls_key_file,
-                               opts.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::Context::Ptr context;
+    try {
+        context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, opts.tls_key_file,
+                                         opts.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE);
+    } catch (const Poco::Exception& e) {
+        // A bad certificate or key is a bad argument, not a runtime failure.
+        throw emulator_error("cannot load the TLS certificate " + opts.tls_cert_file + " and key " +
+                             opts.tls_key_file + ": " + e.displayText());
+    }
     return Poco::Net::SecureServerSocket(address, backlog, context);
 }
 

@@ -108,7 +108,7 @@ class ProgramTest(unittest.TestCase):
             f.write('{"Instances": 3}')
         empty = os.path.join(self.tmp.name, "empty.json")
         open(empty, "w").close()
-        cert, _key = make_self_signed_cert(self.tmp.name)
+        cert, key = make_self_signed_cert(self.tmp.name)
         cases = [
             ["--bogus"],
             ["--listen", "127.0.0.1"],
@@ -121,6 +121,9 @@ class ProgramTest(unittest.TestCase):
             ["--state", empty],
             ["--tls-cert", cert],
             ["--port-file"],
+            ["--request-log", os.path.join(self.tmp.name, "no-such-dir", "log.jsonl")],
+            ["--tls-cert", key, "--tls-key", cert],
+            ["--listen", "127.0.0.1:0", "--listen", "127.0.0.1:0"],
         ]
         for args in cases:
             with self.subTest(args=args):

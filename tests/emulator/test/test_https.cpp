@@ -73,6 +73,16 @@ TEST_CASE("emulator https: serves TLS with the given certificate", "[emulator][h
             Poco::Net::Context::TLS_CLIENT_USE, tls.cert, Poco::Net::Context::VERIFY_STRICT);
         CHECK(https_call(server.base_url(), trusting).find(R"("RetCode":0)") != std::string::npos);
     }
+    SECTION("faults apply over TLS too") {
+        Poco::Net::Context::Ptr trusting = new Poco::Net::Context(
+            Poco::Net::Context::TLS_CLIENT_USE, tls.cert, Poco::Net::Context::VERIFY_STRICT);
+        server.add_fault(R"({"action":"*","mode":"reset"})");
+        CHECK_THROWS_AS(https_call(server.base_url(), trusting), Poco::Exception);
+        server.add_fault(R"({"action":"*","mode":"string_ret_code"})");
+        CHECK(https_call(server.base_url(), trusting).find(R"("RetCode":"0")") !=
+              std::string::npos);
+        CHECK(server.count("DescribeCompShareInstance") == 2);
+    }
     SECTION("a client with the system CA store refuses it") {
         Poco::Net::Context::Ptr system = new Poco::Net::Context(
             Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_STRICT, 9, true);
@@ -88,5 +98,11 @@ TEST_CASE("emulator https: certificate without key, or unreadable files, are err
     compshare_emulator::options missing_files;
     missing_files.tls_cert_file = "/nonexistent/cert.pem";
     missing_files.tls_key_file = "/nonexistent/key.pem";
-    CHECK_THROWS(compshare_emulator::server(missing_files));
+    CHECK_THROWS_AS(compshare_emulator::server(missing_files), compshare_emulator::emulator_error);
+    certificate tls;
+    make_self_signed(tls);
+    compshare_emulator::options swapped;  // the key where the certificate belongs
+    swapped.tls_cert_file = tls.key;
+    swapped.tls_key_file = tls.cert;
+    CHECK_THROWS_AS(compshare_emulator::server(swapped), compshare_emulator::emulator_error);
 }
