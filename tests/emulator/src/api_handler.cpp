@@ -84,6 +84,44 @@ std::string response_body(const std::string& action, const action_result& result
     return out.str();
 }
 
+// Sends the answer: the normal one, or what the injected fault asks for.
+void respond(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+             const std::optional<fault>& injected, const std::string& action,
+             const action_result& result) {
+    const bool normal = !injected || injected->mode == fault_mode::delay ||
+                        injected->mode == fault_mode::string_ret_code;
+    if (normal) {
+        const bool as_string = injected && injected->mode == fault_mode::string_ret_code;
+        send_body(response, 200, json_type, response_body(action, result, as_string));
+        return;
+    }
+    switch (injected->mode) {
+        case fault_mode::http_status:
+            send_body(response, injected->status, "text/plain",
+                      Poco::Net::HTTPResponse::getReasonForStatus(
+                          static_cast<Poco::Net::HTTPResponse::HTTPStatus>(injected->status)));
+            break;
+        case fault_mode::reset:
+            reset_connection(request, response);
+            break;
+        case fault_mode::malformed_json:
+            send_body(response, 200, json_type,
+                      R"({"Action":")" + action + R"(Response","RetCode":0,"UHost)");
+            break;
+        case fault_mode::empty_body:
+            send_body(response, 200, json_type, "");
+            break;
+        case fault_mode::ret_code:
+            send_body(
+                response, 200, json_type,
+                response_body(action, {injected->ret_code, injected->message, nullptr}, false));
+            break;
+        case fault_mode::delay:
+        case fault_mode::string_ret_code:
+            break;  // answered normally above
+    }
+}
+
 }  // namespace
 
 void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -99,12 +137,13 @@ void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
         send_body(response, 405, json_type, R"({"error":"method not allowed; use POST or GET"})");
         return;
     }
+    const Poco::URI uri(request.getURI());
     param_map params;
     action_result result;
     bool parsed = true;
     try {
-        params = parse_request_params(Poco::URI(request.getURI()).getRawQuery(),
-                                      request.getContentType(), read_body(request));
+        params =
+            parse_request_params(uri.getRawQuery(), request.getContentType(), read_body(request));
     } catch (const body_too_large&) {
         response.setKeepAlive(false);
         send_body(response, 413, json_type, R"({"error":"request body larger than 1 MiB"})");
@@ -117,62 +156,34 @@ void api_handler::handleRequest(Poco::Net::HTTPServerRequest& request,
         result = {ret::bad_params, "Params not available: " + e.displayText(), nullptr};
         parsed = false;
     }
-    entry.action = lookup(params, "Action");
+    const std::string action = lookup(params, "Action");
+    entry.action = action;
+    entry.params = mask_secrets(params);
     entry.method = request.getMethod();
-    entry.path = Poco::URI(request.getURI()).getPath();  // the query is in params, masked
+    entry.path = uri.getPath();  // the query is in params, masked
     entry.content_type = request.getContentType();
     entry.user_agent = request.get("User-Agent", "");
     entry.timestamp_ms = request.get("U-Timestamp-Ms", "");
-    entry.params = mask_secrets(params);
 
-    const std::optional<fault> injected = core_.faults().take(entry.action);
+    const std::optional<fault> injected = core_.faults().take(action);
     if (injected) {
         entry.fault = injected->to_json();
     }
-    const bool processes = !injected || injected->processes_request();
-    if (injected && injected->mode == fault_mode::delay && !injected->after) {
+    const bool delay = injected && injected->mode == fault_mode::delay;
+    if (delay && !injected->after) {
         core_.wait_ms(injected->delay_ms);
     }
-    if (processes) {
+    if (!injected || injected->processes_request()) {
         if (parsed) {
             result = process(core_, params);
         }
         entry.ret_code = result.ret_code;
     }
-    if (injected && injected->mode == fault_mode::delay && injected->after) {
+    if (delay && injected->after) {
         core_.wait_ms(injected->delay_ms);
     }
-    core_.log().record(entry);
-
-    const fault_mode mode = injected ? injected->mode : fault_mode::delay;  // delay = normal
-    switch (mode) {
-        case fault_mode::http_status:
-            send_body(response, injected->status, "text/plain",
-                      Poco::Net::HTTPResponse::getReasonForStatus(
-                          static_cast<Poco::Net::HTTPResponse::HTTPStatus>(injected->status)));
-            return;
-        case fault_mode::reset:
-            reset_connection(request, response);
-            return;
-        case fault_mode::malformed_json:
-            send_body(response, 200, json_type,
-                      R"({"Action":")" + entry.action + R"(Response","RetCode":0,"UHost)");
-            return;
-        case fault_mode::empty_body:
-            send_body(response, 200, json_type, "");
-            return;
-        case fault_mode::ret_code:
-            send_body(response, 200, json_type,
-                      response_body(entry.action, {injected->ret_code, injected->message, nullptr},
-                                    false));
-            return;
-        case fault_mode::string_ret_code:
-        case fault_mode::delay:
-            send_body(response, 200, json_type,
-                      response_body(entry.action, result,
-                                    injected && mode == fault_mode::string_ret_code));
-            return;
-    }
+    core_.log().record(std::move(entry));
+    respond(request, response, injected, action, result);
 }
 
 }  // namespace compshare_emulator
