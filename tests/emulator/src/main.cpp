@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
                    "how long a detached disk stays in DiskSet (detaching)")
         ->check(CLI::Range(0, 3600000));
     app.add_option("--request-log", request_log, "append one JSON line per API request here");
+    bool verbose = false;
+    app.add_flag("-v,--verbose", verbose, "log each API request (secrets masked) to stderr");
     bool print_default_state = false;
     app.add_flag("--print-default-state", print_default_state,
                  "print the built-in default state document and exit");
@@ -120,6 +122,7 @@ int main(int argc, char** argv) {
         opts.tls_key_file = tls_key;
         opts.detach_delay_ms = detach_delay_ms;
         opts.request_log_file = request_log;
+        opts.verbose = verbose;
         compshare_emulator::server server(opts);
         if (!port_file.empty()) {
             write_port_file(port_file, server.port());

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <iostream>
 #include <sstream>
 
 namespace compshare_emulator {
@@ -63,7 +64,7 @@ param_map mask_secrets(param_map params) {
     return params;
 }
 
-request_log::request_log(const std::string& file) {
+request_log::request_log(const std::string& file, bool verbose) : verbose_(verbose) {
     if (!file.empty()) {
         file_.open(file, std::ios::app);
         if (!file_) {
@@ -80,10 +81,17 @@ void request_log::record(request_record entry) {
             ++accepted_[entry.action];
         }
     }
-    if (file_.is_open()) {
-        record_json(entry)->stringify(file_);
-        file_ << '\n';
-        file_.flush();  // readers (tests, tail -f) see each request at once
+    if (file_.is_open() || verbose_) {
+        std::ostringstream line;
+        record_json(entry)->stringify(line);
+        line << '\n';
+        if (file_.is_open()) {
+            file_ << line.str();
+            file_.flush();  // readers (tests, tail -f) see each request at once
+        }
+        if (verbose_) {
+            std::cerr << "compshare-emulator: request " << line.str() << std::flush;
+        }
     }
     records_.push_back(std::move(entry));
     if (records_.size() > max_records) {

@@ -33,7 +33,8 @@ param_map mask_secrets(param_map params);
 class request_log {
   public:
     // Opens file for appending when not empty; throws emulator_error if it cannot.
-    explicit request_log(const std::string& file);
+    // verbose: also write each line to stderr.
+    request_log(const std::string& file, bool verbose);
 
     void record(request_record entry);
     std::string to_json() const;
@@ -51,6 +52,7 @@ class request_log {
     std::map<std::string, int> counts_;
     std::map<std::string, int> accepted_;
     std::ofstream file_;
+    bool verbose_ = false;
 };
 
 }  // namespace compshare_emulator

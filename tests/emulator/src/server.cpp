@@ -123,6 +123,10 @@ void server::clear_faults() {
     impl_->core_.faults().clear();
 }
 
+std::string server::faults_json() const {
+    return impl_->core_.faults().to_json();
+}
+
 std::string server::state_json() const {
     return impl_->core_.with_state(
         [](emulator_state& state) { return state.to_json(clock::now()); });

@@ -11,7 +11,7 @@ server_core::server_core(options opts)
     : opts_(std::move(opts)),
       state_(opts_.state_json.empty() ? emulator_state::built_in_default()
                                       : emulator_state::from_json(opts_.state_json)),
-      log_(opts_.request_log_file),
+      log_(opts_.request_log_file, opts_.verbose),
       // The first 24 hex digits of a random UUID; the last 12 count requests.
       id_prefix_(Poco::UUIDGenerator().createRandom().toString().substr(0, 24)) {}
 

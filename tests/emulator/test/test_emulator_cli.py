@@ -132,6 +132,17 @@ class ProgramTest(unittest.TestCase):
                 self.assertEqual(result.stdout, "")
                 self.assertNotEqual(result.stderr.strip(), "")
 
+    def test_verbose_logs_masked_requests_to_stderr(self):
+        process = self.start("--verbose")
+        url = json.loads(process.stdout.readline())["url"]
+        self.assertEqual(call(url, dict(DETACH, Password="pw-secret"))["RetCode"], 0)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+        stderr = process.stderr.read()
+        self.assertIn('"action":"DetachCompshareDisk"', stderr)
+        self.assertNotIn(PUBLIC_KEY, stderr)
+        self.assertNotIn("pw-secret", stderr)
+
     def test_help_exits_zero(self):
         result = run(["--help"])
         self.assertEqual(result.returncode, 0)

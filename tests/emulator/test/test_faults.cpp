@@ -92,8 +92,7 @@ TEST_CASE("emulator faults: stop() cuts an injected delay short", "[emulator][fa
     int ret_code = -1;
     std::thread client([&] { ret_code = call(server.port(), describe).ret_code(); });
     // The fault leaves the queue when the request takes it: then the request is in its delay.
-    while (emulator_test::request(server.port(), "GET", "/_emulator/faults").body !=
-           R"({"faults":[]})") {
+    while (server.faults_json() != R"({"faults":[]})") {
         REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
         std::this_thread::yield();
     }
@@ -160,6 +159,7 @@ TEST_CASE("emulator faults: matching, order, times, clear", "[emulator][faults]"
     server.add_fault(R"({"action":"*","mode":"http_status","status":503,"times":5})");
     auto listed = emulator_test::request(port, "GET", "/_emulator/faults");
     CHECK(listed.body.find(R"("times":5)") != std::string::npos);
+    CHECK(listed.body == server.faults_json());
     server.clear_faults();
     CHECK(call(port, describe).status == 200);
 

@@ -24,6 +24,7 @@ struct options {
     std::string tls_cert_file, tls_key_file;  // both set = HTTPS
     int detach_delay_ms = 0;       // a detached disk stays in DiskSet (detaching) this long
     std::string request_log_file;  // "" = none; else one JSON line per API request (appended)
+    bool verbose = false;          // also write each request's (masked) JSON line to stderr
 };
 
 // Invalid options, state documents or fault documents.
@@ -50,6 +51,7 @@ class server {
     // array of them; throws emulator_error when invalid.
     void add_fault(const std::string& fault_json);
     void clear_faults();
+    std::string faults_json() const;  // the pending faults, as GET /_emulator/faults
 
     // Same documents as GET/PUT /_emulator/state. set_state throws emulator_error when invalid.
     std::string state_json() const;
