@@ -221,6 +221,15 @@ class HelperTest(unittest.TestCase):
                     call(emu.url, {"Action": "DescribeCompShareInstance"},
                          ssl.create_default_context())
 
+    def test_reset_fault_sends_rst(self):
+        with EmulatorProcess(BINARY) as emu:
+            emu.add_fault({"action": "*", "mode": "reset"})
+            with socket.create_connection(("127.0.0.1", emu.port), timeout=30) as raw:
+                raw.sendall(b"GET /?Action=DescribeCompShareInstance HTTP/1.1\r\nHost: x\r\n\r\n")
+                with self.assertRaises(ConnectionResetError):
+                    raw.recv(100)
+            self.assertEqual(emu.requests()["counts"], {"DescribeCompShareInstance": 1})
+
     def test_failed_start_raises(self):
         with self.assertRaises(RuntimeError):
             EmulatorProcess(BINARY, extra_args=["--bogus"]).start()
