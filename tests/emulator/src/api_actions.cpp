@@ -78,7 +78,7 @@ action_result describe(emulator_state& state, const param_map& params) {
     const std::string region = param(params, "Region");
     const std::string zone = param(params, "Zone");
 
-    Poco::JSON::Array::Ptr set = new Poco::JSON::Array;
+    Poco::JSON::Array::Ptr set = Poco::makeShared<Poco::JSON::Array>();
     long long total = 0;
     for (const auto& host : state.instances()) {
         if ((!region.empty() && host.region != region) || (!zone.empty() && host.zone != zone) ||
@@ -90,7 +90,8 @@ action_result describe(emulator_state& state, const param_map& params) {
         }
         ++total;
     }
-    Poco::JSON::Object::Ptr fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr fields =
+        Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     fields->set("TotalCount", total);
     fields->set("UHostSet", set);
     return {ret::ok, "", fields};

@@ -19,7 +19,7 @@ using Poco::JSON::Object;
 
 // Key order of the document is kept, so GET /_emulator/state reads like the file it came from.
 Object::Ptr new_object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    return Poco::makeShared<Object>(Poco::JSON_PRESERVE_KEY_ORDER);
 }
 
 [[noreturn]] void invalid(const std::string& where, const std::string& what) {
@@ -60,7 +60,7 @@ long long required_integer(const Object& object, const std::string& key, const s
 
 Array::Ptr optional_array(const Object& object, const std::string& key, const std::string& where) {
     if (!object.has(key)) {
-        return new Array;
+        return Poco::makeShared<Array>();
     }
     auto array = object.getArray(key);
     if (array.isNull()) {
@@ -258,7 +258,7 @@ emulator_state emulator_state::built_in_default() {
 
 std::string emulator_state::to_json(clock::time_point now) const {
     auto document = new_object();
-    Array::Ptr keys = new Array;
+    Array::Ptr keys = Poco::makeShared<Array>();
     for (const auto& pair : keys_) {
         auto object = new_object();
         object->set("PublicKey", pair.public_key);
@@ -266,7 +266,7 @@ std::string emulator_state::to_json(clock::time_point now) const {
         keys->add(object);
     }
     document->set("KeyPairs", keys);
-    Array::Ptr hosts = new Array;
+    Array::Ptr hosts = Poco::makeShared<Array>();
     for (const auto& host : instances_) {
         auto object = new_object();
         object->set("UHostId", host.id);
@@ -275,7 +275,7 @@ std::string emulator_state::to_json(clock::time_point now) const {
         object->set("Name", host.name);
         object->set("State", host.state);
         append_extras(*object, host.extra);
-        Array::Ptr disks = new Array;
+        Array::Ptr disks = Poco::makeShared<Array>();
         for (const auto& d : host.disks) {
             disks->add(disk_document(d, true, now));
         }
@@ -283,7 +283,7 @@ std::string emulator_state::to_json(clock::time_point now) const {
         hosts->add(object);
     }
     document->set("Instances", hosts);
-    Array::Ptr free = new Array;
+    Array::Ptr free = Poco::makeShared<Array>();
     for (const auto& d : free_disks_) {
         free->add(disk_document(d, false, now));
     }
@@ -378,7 +378,7 @@ Poco::JSON::Object::Ptr emulator_state::describe(const instance& host) {
     object->set("Name", host.name);
     object->set("State", host.state);
     append_extras(*object, host.extra);
-    Array::Ptr disks = new Array;
+    Array::Ptr disks = Poco::makeShared<Array>();
     long long data_space = 0;
     for (const auto& d : host.disks) {
         auto entry = new_object();

@@ -135,7 +135,7 @@ bool fault::processes_request() const {
 }
 
 Poco::JSON::Object::Ptr fault::to_json() const {
-    Object::Ptr object = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Object::Ptr object = Poco::makeShared<Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     object->set("action", action);
     object->set("mode", std::string(mode_name(mode)));
     object->set("times", times);
@@ -204,7 +204,7 @@ std::optional<fault> fault_queue::take(const std::string& action) {
 
 std::string fault_queue::to_json() const {
     Object document;
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    Poco::JSON::Array::Ptr list = Poco::makeShared<Poco::JSON::Array>();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const auto& f : pending_) {

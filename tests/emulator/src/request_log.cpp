@@ -11,16 +11,19 @@ namespace compshare_emulator {
 namespace {
 
 Poco::JSON::Object::Ptr record_json(const request_record& entry) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object =
+        Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     object->set("time", entry.time);
     object->set("request_id", entry.request_id);
     object->set("action", entry.action);
-    Poco::JSON::Object::Ptr params = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr params =
+        Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     for (const auto& [key, value] : entry.params) {
         params->set(key, value);
     }
     object->set("params", params);
-    Poco::JSON::Object::Ptr http = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr http =
+        Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     http->set("method", entry.method);
     http->set("path", entry.path);
     http->set("content_type", entry.content_type);
@@ -41,7 +44,7 @@ Poco::JSON::Object::Ptr record_json(const request_record& entry) {
 }
 
 Poco::JSON::Object::Ptr counts_json(const std::map<std::string, int>& counts) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    Poco::JSON::Object::Ptr object = Poco::makeShared<Poco::JSON::Object>();
     for (const auto& [action, n] : counts) {
         object->set(action, n);
     }
@@ -102,7 +105,7 @@ void request_log::record(request_record entry) {
 
 std::string request_log::to_json() const {
     Poco::JSON::Object document(Poco::JSON_PRESERVE_KEY_ORDER);
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    Poco::JSON::Array::Ptr list = Poco::makeShared<Poco::JSON::Array>();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const auto& entry : records_) {

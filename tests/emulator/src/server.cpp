@@ -29,8 +29,9 @@ Poco::Net::ServerSocket listen_socket(const options& opts) {
     // The emulator does not ask clients for certificates; clients verify the emulator's.
     Poco::Net::Context::Ptr context;
     try {
-        context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, opts.tls_key_file,
-                                         opts.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE);
+        context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_SERVER_USE,
+                                                     opts.tls_key_file, opts.tls_cert_file, "",
+                                                     Poco::Net::Context::VERIFY_NONE);
     } catch (const Poco::Exception& e) {
         // A bad certificate or key is a bad argument, not a runtime failure.
         throw emulator_error("cannot load the TLS certificate " + opts.tls_cert_file + " and key " +
@@ -52,7 +53,7 @@ class server::impl {
         }
         Poco::Net::ServerSocket socket = listen_socket(core_.opts());
         port_ = socket.address().port();
-        Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+        Poco::Net::HTTPServerParams::Ptr params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
         params->setMaxThreads(256);
         params->setMaxQueued(1024);
         params->setKeepAlive(true);
@@ -63,8 +64,8 @@ class server::impl {
         // A connection thread that ends while stop() runs waits this long for more work before
         // it sees the stop (Poco's default is 10 s, which would stall stop()).
         params->setThreadIdleTime(Poco::Timespan(0, 100000));
-        http_ = std::make_unique<Poco::Net::HTTPServer>(new handler_factory(core_), pool_, socket,
-                                                        params);
+        http_ = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<handler_factory>(core_),
+                                                        pool_, socket, params);
         http_->start();
     }
 

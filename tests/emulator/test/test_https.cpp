@@ -69,12 +69,12 @@ TEST_CASE("emulator https: serves TLS with the given certificate", "[emulator][h
     CHECK(server.base_url() == "https://localhost:" + std::to_string(server.port()));
 
     SECTION("a client trusting the certificate (as a CA file) verifies host and chain") {
-        Poco::Net::Context::Ptr trusting = new Poco::Net::Context(
+        Poco::Net::Context::Ptr trusting = Poco::makeAuto<Poco::Net::Context>(
             Poco::Net::Context::TLS_CLIENT_USE, tls.cert, Poco::Net::Context::VERIFY_STRICT);
         CHECK(https_call(server.base_url(), trusting).find(R"("RetCode":0)") != std::string::npos);
     }
     SECTION("faults apply over TLS too") {
-        Poco::Net::Context::Ptr trusting = new Poco::Net::Context(
+        Poco::Net::Context::Ptr trusting = Poco::makeAuto<Poco::Net::Context>(
             Poco::Net::Context::TLS_CLIENT_USE, tls.cert, Poco::Net::Context::VERIFY_STRICT);
         server.add_fault(R"({"action":"*","mode":"reset"})");
         CHECK_THROWS_AS(https_call(server.base_url(), trusting), Poco::Exception);
@@ -84,7 +84,7 @@ TEST_CASE("emulator https: serves TLS with the given certificate", "[emulator][h
         CHECK(server.count("DescribeCompShareInstance") == 2);
     }
     SECTION("a client with the system CA store refuses it") {
-        Poco::Net::Context::Ptr system = new Poco::Net::Context(
+        Poco::Net::Context::Ptr system = Poco::makeAuto<Poco::Net::Context>(
             Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_STRICT, 9, true);
         CHECK_THROWS_AS(https_call(server.base_url(), system), Poco::Net::SSLException);
     }
