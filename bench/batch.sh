@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Issue 6 item 4: `actionhost run compshare-disk.detach --batch FILE.jsonl --parallel N`
+# detaching 1,000 disks across 100 instances (one-call path: Precheck false, Wait false) on the
+# compshare-emulator program, for N = 1, 2, 4, 8, next to the emulator's own capacity measured
+# with wrk (tests/emulator/bench/describe.lua), and the ratio.
+# Usage: bench/batch.sh [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/lib.sh"
+actionhost=build/bench-release/bin/actionhost
+emulator=build/bench-release/bin/compshare-emulator
+hosts=100
+disks_per_host=10
+parallels="1 2 4 8"
+repeat=3
+wrk_seconds=5
+smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --actionhost) actionhost="$2"; shift 2 ;;
+    --emulator) emulator="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --smoke) smoke=1; hosts=4; disks_per_host=2; parallels="1 2"; repeat=1; wrk_seconds=1; shift ;;
+    *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]" >&2; exit 2 ;;
+  esac
+done
+bench_need python3 curl wrk
+bench_tmp_init
+
+# A state of $hosts stopped instances with $disks_per_host data disks each, and the batch file.
+python3 - "$hosts" "$disks_per_host" "$BENCH_TMP" "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" <<'PY'
+import json, sys
+hosts, per, tmp, pub, priv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+instances, lines = [], []
+for h in range(hosts):
+    hid = f"uhost-b{h:03d}"
+    disks = [{"DiskId": f"bsd-b{h:03d}", "DiskType": "CLOUD_SSD", "IsBoot": "True", "Drive": "/dev/vda", "Size": 100}]
+    for d in range(per):
+        did, drive = f"udisk-b{h:03d}-{d:02d}", "/dev/vd" + chr(ord("b") + d)
+        disks.append({"DiskId": did, "DiskType": "CLOUD_SSD", "IsBoot": "False", "Drive": drive, "Size": 200})
+        lines.append({"Region": "cn-wlcb", "UHostId": hid, "UDiskId": did, "Device": drive,
+                      "Precheck": False, "Wait": False})
+    instances.append({"UHostId": hid, "Region": "cn-wlcb", "Zone": "cn-wlcb-01", "Name": hid,
+                      "State": "Stopped", "DiskSet": disks})
+json.dump({"KeyPairs": [{"PublicKey": pub, "PrivateKey": priv}], "Instances": instances, "Disks": []},
+          open(f"{tmp}/state.json", "w"))
+with open(f"{tmp}/batch.jsonl", "w") as f:
+    for l in lines:
+        f.write(json.dumps(l) + "\n")
+PY
+total=$((hosts * disks_per_host))
+
+bench_start_emulator "$emulator" --state "$BENCH_TMP/state.json"
+printf '{"public_key":"%s","private_key":"%s","base_url":"%s","region":"cn-wlcb"}' \
+  "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" "$EMULATOR_URL" >"$BENCH_TMP/config.json"
+
+# The emulator's capacity: wrk over keep-alive connections, default-size answers.
+wrk_rate() {
+  wrk -t2 -c16 -d"${wrk_seconds}s" -s "$here/../tests/emulator/bench/describe.lua" "$EMULATOR_URL/" |
+    awk '/Requests\/sec/ {print $2}'
+}
+# describe.lua reads uhost-emu-stopped of the default state: load it for wrk, then ours back.
+put_state() { curl -sS -f -X PUT --data-binary @"$1" "$EMULATOR_URL/_emulator/state" >/dev/null; }
+"$emulator" --print-default-state >"$BENCH_TMP/default-state.json"
+
+results=()
+for r in $(seq "$repeat"); do
+  put_state "$BENCH_TMP/default-state.json"
+  cap=$(wrk_rate)
+  echo "RESULT wrk capacity run $r: $cap requests/s"
+  results+=("cap $cap")
+  for n in $parallels; do
+    put_state "$BENCH_TMP/state.json"
+    start=$(date +%s.%N)
+    "$actionhost" run compshare-disk.detach --config "$BENCH_TMP/config.json" \
+      --batch "$BENCH_TMP/batch.jsonl" --parallel "$n" >"$BENCH_TMP/out.jsonl" 2>"$BENCH_TMP/err.txt"
+    end=$(date +%s.%N)
+    ok=$(grep -c '"status":"detach_requested"' "$BENCH_TMP/out.jsonl" || true)
+    if [ "$ok" -ne "$total" ]; then
+      echo "batch: only $ok of $total lines detach_requested (N=$n)" >&2
+      head -3 "$BENCH_TMP/out.jsonl" >&2; tail -3 "$BENCH_TMP/err.txt" >&2
+      exit 1
+    fi
+    rate=$(python3 -c "print(round($total/($end-$start),1))")
+    echo "RESULT batch run $r N=$n: $total detaches in $(python3 -c "print(round($end-$start,3))") s = $rate detaches/s"
+    results+=("n$n $rate")
+  done
+done
+printf '%s\n' "${results[@]}" | python3 -c '
+import sys, statistics, collections
+d = collections.defaultdict(list)
+for line in sys.stdin:
+    k, v = line.split(); d[k].append(float(v))
+cap = statistics.median(d.pop("cap"))
+print(f"SUMMARY emulator capacity (wrk, median of {len(d) and len(next(iter(d.values())))} runs): {cap:.0f} requests/s")
+for k, v in d.items():
+    m = statistics.median(v)
+    print(f"SUMMARY N={k[1:]}: median {m:.0f} detaches/s (runs {sorted(v)}), {100*m/cap:.0f}% of capacity")
+'
