@@ -16,7 +16,8 @@ Poco::JSON::Object::Ptr parse_object(std::string_view json, const char* what) {
     Poco::JSON::Parser parser;
     auto value = parser.parse(std::string(json));
     auto object = value.extract<Poco::JSON::Object::Ptr>();
-    if (!object) throw std::invalid_argument(std::string(what) + " must be a JSON object");
+    if (!object)
+        throw std::invalid_argument(std::string(what) + " must be a JSON object");
     return object;
 }
 
@@ -27,7 +28,7 @@ std::string to_json(const Poco::JSON::Object& object) {
 }
 
 class echo_plugin {
-public:
+  public:
     echo_plugin(const actionhost::host& host, std::string_view config_json) : host_(host) {
         Poco::JSON::Object::Ptr config;
         try {
@@ -62,7 +63,8 @@ public:
             return actionhost::outcome::failure(AH_ERROR, type, "failed as asked: " + type,
                                                 params->optValue("retryable", false));
         }
-        if (action == "throw") throw std::runtime_error("thrown as asked");
+        if (action == "throw")
+            throw std::runtime_error("thrown as asked");
         if (action == "block") {
             host_.log(AH_LOG_INFO, "blocking", "waiting until cancelled");
             const double seconds = params->optValue("seconds", 3600.0);
@@ -75,7 +77,7 @@ public:
         return actionhost::outcome::unknown_action(action);
     }
 
-private:
+  private:
     const actionhost::host& host_;
     std::string greeting_;
 };

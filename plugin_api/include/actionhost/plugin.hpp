@@ -58,11 +58,21 @@ inline std::string json_quote(std::string_view text) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x80) {
             switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
                 default:
                     if (c < 0x20) {
                         char buf[8];
@@ -121,12 +131,12 @@ struct outcome {
 
 // Thrown from a plugin's constructor to refuse its configuration with a given status.
 class plugin_error : public std::runtime_error {
-public:
+  public:
     plugin_error(ah_status status, const std::string& message)
         : std::runtime_error(message), status_(status) {}
     ah_status status() const noexcept { return status_; }
 
-private:
+  private:
     ah_status status_;
 };
 
@@ -134,7 +144,7 @@ private:
 // readable on cancel, so waits wake at once. request() is async-signal-safe: it only stores
 // atomics and calls write(2) and shutdown(2).
 class cancel_signal {
-public:
+  public:
     cancel_signal() {
 #ifdef __linux__
         read_fd_ = write_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -149,11 +159,13 @@ public:
             write_fd_ = fds[1];
         }
 #endif
-        if (read_fd_ < 0) throw std::runtime_error("cannot create the cancellation event");
+        if (read_fd_ < 0)
+            throw std::runtime_error("cannot create the cancellation event");
     }
     ~cancel_signal() {
         ::close(read_fd_);
-        if (write_fd_ != read_fd_) ::close(write_fd_);
+        if (write_fd_ != read_fd_)
+            ::close(write_fd_);
     }
     cancel_signal(const cancel_signal&) = delete;
     cancel_signal& operator=(const cancel_signal&) = delete;
@@ -163,7 +175,8 @@ public:
         requested_.store(true);
         busy_.fetch_add(1);
         const int socket = socket_.exchange(-1);
-        if (socket >= 0) ::shutdown(socket, SHUT_RDWR);
+        if (socket >= 0)
+            ::shutdown(socket, SHUT_RDWR);
         busy_.fetch_sub(1);
         const std::uint64_t one = 1;
         const int saved_errno = errno;
@@ -171,7 +184,9 @@ public:
         errno = saved_errno;
     }
 
-    bool requested() const noexcept { return requested_.load(); }
+    bool requested() const noexcept {
+        return requested_.load();
+    }
 
     // Clears a request once an invocation has honoured (or outlived) it.
     void consume() noexcept {
@@ -180,7 +195,9 @@ public:
     }
 
     // Readable once a cancel was requested; for poll()/select() in the plugin's own waits.
-    int fd() const noexcept { return read_fd_; }
+    int fd() const noexcept {
+        return read_fd_;
+    }
 
     // Sleeps for `duration` (at most a year) unless cancelled first. Returns false when
     // cancelled.
@@ -193,10 +210,12 @@ public:
         const auto deadline = steady_clock::now() + capped;
         while (!requested()) {
             const auto left = ceil<milliseconds>(deadline - steady_clock::now());
-            if (left.count() <= 0) return true;
+            if (left.count() <= 0)
+                return true;
             pollfd p{read_fd_, POLLIN, 0};
             const int timeout = left.count() > 1000000 ? 1000000 : static_cast<int>(left.count());
-            if (::poll(&p, 1, timeout) > 0 && !requested()) drain();  // a stale wake-up
+            if (::poll(&p, 1, timeout) > 0 && !requested())
+                drain();  // a stale wake-up
         }
         return false;
     }
@@ -204,27 +223,29 @@ public:
     // While alive, a cancel also shuts the socket down, so a blocking send/receive on it returns
     // at once. The owner must destroy the guard before closing the socket.
     class socket_guard {
-    public:
+      public:
         socket_guard(cancel_signal& signal, int socket) : signal_(signal) {
             signal_.socket_.store(socket);
             if (signal_.requested()) {
                 const int s = signal_.socket_.exchange(-1);
-                if (s >= 0) ::shutdown(s, SHUT_RDWR);
+                if (s >= 0)
+                    ::shutdown(s, SHUT_RDWR);
             }
         }
         ~socket_guard() {
             signal_.socket_.store(-1);
             // A request() that picked the socket up may still be inside shutdown(2).
-            while (signal_.busy_.load() != 0) std::this_thread::yield();
+            while (signal_.busy_.load() != 0)
+                std::this_thread::yield();
         }
         socket_guard(const socket_guard&) = delete;
         socket_guard& operator=(const socket_guard&) = delete;
 
-    private:
+      private:
         cancel_signal& signal_;
     };
 
-private:
+  private:
     void drain() const noexcept {
         std::uint64_t value;
         while (::read(read_fd_, &value, sizeof value) > 0) {
@@ -242,9 +263,10 @@ private:
 
 // What the host offers an instance: its log callback and the instance's cancellation.
 class host {
-public:
+  public:
     host(const ah_host_api* api, cancel_signal& cancel) : cancel_(cancel) {
-        if (api == nullptr) return;
+        if (api == nullptr)
+            return;
         if (api->struct_size >= offsetof(ah_host_api, log) + sizeof api->log) {
             ctx_ = api->host_ctx;
             log_ = api->log;
@@ -255,17 +277,19 @@ public:
 
     // Sends one event (a JSON object with "event" and "message") to the host, if it takes them.
     void log(ah_log_level level, const std::string& event_json) const noexcept {
-        if (log_ != nullptr) log_(ctx_, level, event_json.c_str());
+        if (log_ != nullptr)
+            log_(ctx_, level, event_json.c_str());
     }
     // Convenience for a plain event: {"event": event, "message": message}.
     void log(ah_log_level level, std::string_view event, std::string_view message) const {
-        if (log_ == nullptr) return;
+        if (log_ == nullptr)
+            return;
         log(level, "{\"event\":" + json_quote(event) + ",\"message\":" + json_quote(message) + "}");
     }
 
     cancel_signal& cancellation() const noexcept { return cancel_; }
 
-private:
+  private:
     cancel_signal& cancel_;
     void* ctx_ = nullptr;
     ah_log_fn log_ = nullptr;
@@ -274,20 +298,20 @@ private:
 namespace detail {
 
 class plugin_base {
-public:
+  public:
     virtual ~plugin_base() = default;
     virtual outcome invoke(std::string_view action, std::string_view params) = 0;
 };
 
 template <class Plugin>
 class plugin_holder final : public plugin_base {
-public:
+  public:
     plugin_holder(const actionhost::host& h, std::string_view config) : plugin_(h, config) {}
     outcome invoke(std::string_view action, std::string_view params) override {
         return plugin_.invoke(action, params);
     }
 
-private:
+  private:
     Plugin plugin_;
 };
 
@@ -324,7 +348,8 @@ inline ah_status fail(ah_instance* inst, const outcome& out, const char** result
 
 template <class Plugin>
 ah_status create(const ah_host_api* api, const char* config_json, ah_instance** out) noexcept {
-    if (out == nullptr) return AH_INVALID_ARGUMENT;
+    if (out == nullptr)
+        return AH_INVALID_ARGUMENT;
     *out = nullptr;
     ah_instance* inst = nullptr;
     try {
@@ -358,7 +383,8 @@ ah_status create(const ah_host_api* api, const char* config_json, ah_instance** 
 inline ah_status invoke(ah_instance* inst, const char* action, const char* params,
                         std::size_t params_len, const char** result_json,
                         std::size_t* result_len) noexcept {
-    if (inst == nullptr) return AH_INVALID_ARGUMENT;
+    if (inst == nullptr)
+        return AH_INVALID_ARGUMENT;
     try {
         if (result_json == nullptr || result_len == nullptr) {
             inst->last_error = "result_json and result_len must not be NULL";
@@ -379,10 +405,10 @@ inline ah_status invoke(ah_instance* inst, const char* action, const char* param
                         result_json, result_len);
         }
         if (params == nullptr) {
-            return fail(inst,
-                        outcome::failure(AH_INVALID_ARGUMENT, "InvalidParameter",
-                                         "params_json is NULL"),
-                        result_json, result_len);
+            return fail(
+                inst,
+                outcome::failure(AH_INVALID_ARGUMENT, "InvalidParameter", "params_json is NULL"),
+                result_json, result_len);
         }
         if (inst->cancel.requested()) {
             inst->cancel.consume();
@@ -394,11 +420,12 @@ inline ah_status invoke(ah_instance* inst, const char* action, const char* param
         outcome out = inst->plugin->invoke(action, std::string_view(params, params_len));
         inst->cancel.consume();
         if (out.result_json.empty()) {
-            out = outcome::failure(AH_ERROR, "InternalError",
-                                   "the plugin returned no result for action " +
-                                       json_quote(action));
+            out =
+                outcome::failure(AH_ERROR, "InternalError",
+                                 "the plugin returned no result for action " + json_quote(action));
         }
-        if (out.status != AH_OK) return fail(inst, out, result_json, result_len);
+        if (out.status != AH_OK)
+            return fail(inst, out, result_json, result_len);
         inst->result = std::move(out.result_json);
         inst->last_error.clear();
         *result_json = inst->result.c_str();
@@ -440,27 +467,32 @@ inline const char* last_error(const ah_instance* inst) noexcept {
 }  // namespace actionhost::detail
 
 // Generates the ah_plugin_* exports for PluginClass (use once, at namespace scope, in one file).
-#define AH_PLUGIN(PluginClass)                                                                  \
-    extern "C" {                                                                                \
-    AH_EXPORT const char* ah_plugin_api_version(void) { return AH_PLUGIN_API_VERSION; }         \
-    AH_EXPORT const char* ah_plugin_manifest(void) { return actionhost::embedded::manifest; }   \
-    AH_EXPORT ah_status ah_plugin_create(const ah_host_api* host, const char* config_json,      \
-                                         ah_instance** out) {                                   \
-        return actionhost::detail::create<PluginClass>(host, config_json, out);                 \
-    }                                                                                           \
-    AH_EXPORT void ah_plugin_destroy(ah_instance* instance) {                                  \
-        std::unique_ptr<ah_instance> owned(instance);                                           \
-    }                                                                                           \
-    AH_EXPORT ah_status ah_plugin_invoke(ah_instance* instance, const char* action,             \
-                                         const char* params_json, size_t params_len,            \
-                                         const char** result_json, size_t* result_len) {        \
-        return actionhost::detail::invoke(instance, action, params_json, params_len,            \
-                                          result_json, result_len);                             \
-    }                                                                                           \
-    AH_EXPORT const char* ah_plugin_last_error(const ah_instance* instance) {                   \
-        return actionhost::detail::last_error(instance);                                        \
-    }                                                                                           \
-    AH_EXPORT void ah_plugin_cancel(ah_instance* instance) {                                    \
-        if (instance != nullptr) instance->cancel.request();                                    \
-    }                                                                                           \
+#define AH_PLUGIN(PluginClass)                                                                    \
+    extern "C" {                                                                                  \
+    AH_EXPORT const char* ah_plugin_api_version(void) {                                           \
+        return AH_PLUGIN_API_VERSION;                                                             \
+    }                                                                                             \
+    AH_EXPORT const char* ah_plugin_manifest(void) {                                              \
+        return actionhost::embedded::manifest;                                                    \
+    }                                                                                             \
+    AH_EXPORT ah_status ah_plugin_create(const ah_host_api* host, const char* config_json,        \
+                                         ah_instance** out) {                                     \
+        return actionhost::detail::create<PluginClass>(host, config_json, out);                   \
+    }                                                                                             \
+    AH_EXPORT void ah_plugin_destroy(ah_instance* instance) {                                     \
+        std::unique_ptr<ah_instance> owned(instance);                                             \
+    }                                                                                             \
+    AH_EXPORT ah_status ah_plugin_invoke(ah_instance* instance, const char* action,               \
+                                         const char* params_json, size_t params_len,              \
+                                         const char** result_json, size_t* result_len) {          \
+        return actionhost::detail::invoke(instance, action, params_json, params_len, result_json, \
+                                          result_len);                                            \
+    }                                                                                             \
+    AH_EXPORT const char* ah_plugin_last_error(const ah_instance* instance) {                     \
+        return actionhost::detail::last_error(instance);                                          \
+    }                                                                                             \
+    AH_EXPORT void ah_plugin_cancel(ah_instance* instance) {                                      \
+        if (instance != nullptr)                                                                  \
+            instance->cancel.request();                                                           \
+    }                                                                                             \
     }

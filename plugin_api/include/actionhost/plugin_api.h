@@ -43,10 +43,10 @@ extern "C" {
 #define AH_PLUGIN_API_VERSION_STRINGIFY_(x) #x
 #define AH_PLUGIN_API_VERSION_STRINGIFY(x) AH_PLUGIN_API_VERSION_STRINGIFY_(x)
 /* "MAJOR.MINOR.PATCH" of this header. */
-#define AH_PLUGIN_API_VERSION                                           \
-    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MAJOR)        \
-    "." AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MINOR) "." \
-        AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_PATCH)
+#define AH_PLUGIN_API_VERSION                                    \
+    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MAJOR) \
+    "." AH_PLUGIN_API_VERSION_STRINGIFY(                         \
+        AH_PLUGIN_API_VERSION_MINOR) "." AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_PATCH)
 
 /* Marks a function as exported from the plugin even when it is built with -fvisibility=hidden. */
 #if defined(_WIN32)
@@ -61,12 +61,12 @@ extern "C" {
  * from ah_plugin_last_error(). */
 typedef enum ah_status {
     AH_OK = 0,
-    AH_ERROR = 1,             /* the action failed; the result JSON says why */
-    AH_INVALID_ARGUMENT = 2,  /* NULL pointer, malformed JSON, invalid parameter or config */
-    AH_UNKNOWN_ACTION = 3,    /* the plugin has no action of that name */
-    AH_CANCELLED = 4,         /* stopped by ah_plugin_cancel() */
-    AH_TIMEOUT = 5,           /* the action's own deadline passed */
-    AH_UNSUPPORTED = 6        /* the plugin does not support what was asked */
+    AH_ERROR = 1,            /* the action failed; the result JSON says why */
+    AH_INVALID_ARGUMENT = 2, /* NULL pointer, malformed JSON, invalid parameter or config */
+    AH_UNKNOWN_ACTION = 3,   /* the plugin has no action of that name */
+    AH_CANCELLED = 4,        /* stopped by ah_plugin_cancel() */
+    AH_TIMEOUT = 5,          /* the action's own deadline passed */
+    AH_UNSUPPORTED = 6       /* the plugin does not support what was asked */
 } ah_status;
 
 /* Severity of a log event sent to the host. */
