@@ -43,10 +43,12 @@ extern "C" {
 #define AH_PLUGIN_API_VERSION_STRINGIFY_(x) #x
 #define AH_PLUGIN_API_VERSION_STRINGIFY(x) AH_PLUGIN_API_VERSION_STRINGIFY_(x)
 /* "MAJOR.MINOR.PATCH" of this header. */
-#define AH_PLUGIN_API_VERSION                                    \
-    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MAJOR) \
-    "." AH_PLUGIN_API_VERSION_STRINGIFY(                         \
-        AH_PLUGIN_API_VERSION_MINOR) "." AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_PATCH)
+/* clang-format off */
+#define AH_PLUGIN_API_VERSION                                     \
+    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MAJOR) "." \
+    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_MINOR) "." \
+    AH_PLUGIN_API_VERSION_STRINGIFY(AH_PLUGIN_API_VERSION_PATCH)
+/* clang-format on */
 
 /* Marks a function as exported from the plugin even when it is built with -fvisibility=hidden. */
 #if defined(_WIN32)
