@@ -251,8 +251,16 @@ Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::stri
     } catch (const Poco::Exception& e) {
         const std::string where = json_error_location(text);
         // Poco cannot parse some valid non-object texts (a bare string); the scanner knows.
-        if (where.empty())
-            fail_kind();
+        // An object the scanner accepts but Poco refuses (invalid UTF-8, a number out of
+        // range, nesting deeper than Poco allows) is invalid JSON, not "not an object".
+        if (where.empty()) {
+            const auto first = text.find_first_not_of(" \t\r\n");
+            if (first == std::string_view::npos || text[first] != '{')
+                fail_kind();
+            // Poco's message may quote the offending number: capped, an input can be 1 MiB.
+            const std::string message = e.message().substr(0, 120);
+            throw host_error(error_type, what + ": invalid JSON: " + message);
+        }
         throw host_error(error_type, what + ": invalid JSON at " + where + ": " + e.message());
     }
     if (value.type() != typeid(Poco::JSON::Object::Ptr))

@@ -64,6 +64,23 @@ TEST_CASE("host params: every failure names where", "[host][params]") {
     CHECK_THAT(params_error(dir.path().string()), Catch::Contains("cannot be read"));
 }
 
+TEST_CASE("host params: an object Poco refuses is invalid JSON, not a non-object",
+          "[host][params]") {
+    // The syntax scanner accepts these; Poco's parser does not.
+    const std::string deep = "{\"a\":" + std::string(500, '[') + std::string(500, ']') + "}";
+    const std::string long_number = "{\"a\":" + std::string(100000, '9') + "}";
+    for (const std::string& text :
+         {std::string("{\"UHostId\":\"\xc0\xaf\"}"), std::string("{\"a\":1e400}"),
+          std::string("{\"a\":-99999999999999999999999}"), deep, long_number}) {
+        const std::string error = params_error(text);
+        CHECK_THAT(error, Catch::StartsWith("inline params: invalid JSON: "));
+        CHECK_THAT(error, !Catch::Contains("not a number"));
+        CHECK(error.size() < 200);  // Poco's message quotes the number: capped
+    }
+    CHECK_THAT(params_error("-", "{\"a\":1e400}"),
+               Catch::StartsWith("params from stdin: invalid JSON: Not a valid"));
+}
+
 TEST_CASE("host params: the size limit is checked before parsing", "[host][params]") {
     temp_dir dir;
     // Not even JSON: refused for its size, so it was never parsed.
