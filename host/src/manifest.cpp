@@ -74,6 +74,7 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
     m.file = file;
     m.document =
         parse_json_object(text, "manifest " + file.string(), error_type::plugin_load_failed);
+    m.text = text;
     const auto& doc = *m.document;
     m.name = v.string_field(doc, "name", "name");
     if (!valid_name(m.name)) {

@@ -26,6 +26,8 @@ struct manifest {
     Poco::JSON::Object::Ptr config_schema;
     std::vector<action_info> actions;
     Poco::JSON::Object::Ptr document;  // the whole parsed file
+    std::string text;                  // the file's bytes (a byte-equal embedded copy needs no
+                                       // field-by-field comparison)
 
     const action_info* find_action(const std::string& action) const;
 };
