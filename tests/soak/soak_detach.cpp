@@ -1,0 +1,287 @@
+// Soak: one process invokes compshare-disk's `detach` many times (10,000 by default) on a pool of
+// instances against the in-process compshare-emulator, through the C ABI (dlopen), and checks:
+// - every result is a JSON object with status "detach_requested" and ok true, and every detach
+//   reached the emulator exactly once;
+// - resident memory after warm-up grows by less than 1 MiB by the end;
+// - open file descriptors return to their starting count once the plugin instance and the
+//   emulator are gone (the counts while alive are printed too).
+// The disks come back between rounds through server::set_state(). Wait:false and a detach delay
+// of 0, so no invocation sleeps. Prints the figures; exit code 0 = all checks passed.
+//
+// Usage: soak_detach [--invokes N] [--warmup N] [--no-rss-check]
+#include <actionhost/plugin_api.h>
+
+#include <compshare_emulator/server.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#ifndef COMPSHARE_DISK_PLUGIN
+#error "COMPSHARE_DISK_PLUGIN must name the built plugin library"
+#endif
+
+namespace {
+
+constexpr int pool_hosts = 25;       // instances in the emulator
+constexpr int disks_per_host = 4;    // data disks per instance: 100 detaches per round
+constexpr long rss_limit = 1 << 20;  // bytes of growth allowed after warm-up
+
+struct soak_options {
+    int invokes = 10000;
+    int warmup = 1000;
+    bool rss_check = true;
+};
+
+soak_options parse_args(int argc, char** argv) {
+    soak_options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--invokes" && i + 1 < argc) {
+            o.invokes = std::stoi(argv[++i]);
+        } else if (arg == "--warmup" && i + 1 < argc) {
+            o.warmup = std::stoi(argv[++i]);
+        } else if (arg == "--no-rss-check") {
+            o.rss_check = false;
+        } else {
+            throw std::invalid_argument("unknown argument " + arg);
+        }
+    }
+    if (o.invokes <= o.warmup || o.warmup < 0)
+        throw std::invalid_argument("--invokes must be greater than --warmup");
+    return o;
+}
+
+long resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    long size = 0, resident = 0;
+    statm >> size >> resident;
+    if (!statm)
+        throw std::runtime_error("cannot read /proc/self/statm");
+    return resident * ::sysconf(_SC_PAGESIZE);
+}
+
+int open_fds() {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (dir == nullptr)
+        throw std::runtime_error("cannot read /proc/self/fd");
+    int count = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        if (entry->d_name[0] != '.')
+            ++count;
+    }
+    ::closedir(dir);
+    return count - 1;  // the directory stream's own descriptor
+}
+
+std::string host_id(int h) {
+    return "uhost-soak-" + std::to_string(h);
+}
+std::string disk_id(int h, int d) {
+    return "udisk-soak-" + std::to_string(h) + "-" + std::to_string(d);
+}
+
+// `pool_hosts` stopped instances, each with a boot disk and `disks_per_host` data disks.
+std::string pool_state() {
+    std::string instances;
+    for (int h = 0; h < pool_hosts; ++h) {
+        std::string disks =
+            R"({"DiskId":"bsd-soak-)" + std::to_string(h) +
+            R"(","DiskType":"CLOUD_SSD","IsBoot":"True","Drive":"/dev/vda","Size":50})";
+        for (int d = 0; d < disks_per_host; ++d) {
+            disks += R"(,{"DiskId":")" + disk_id(h, d) +
+                     R"(","DiskType":"CLOUD_SSD","IsBoot":"False","Drive":"/dev/vd)" +
+                     std::string(1, static_cast<char>('b' + d)) + R"(","Size":100})";
+        }
+        instances += std::string(h == 0 ? "" : ",") + R"({"UHostId":")" + host_id(h) +
+                     R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Name":"soak","State":"Stopped",)"
+                     R"("DiskSet":[)" +
+                     disks + "]}";
+    }
+    return std::string(R"({"KeyPairs":[{"PublicKey":")") + compshare_emulator::default_public_key +
+           R"(","PrivateKey":")" + compshare_emulator::default_private_key +
+           R"("}],"Instances":[)" + instances + R"(],"Disks":[]})";
+}
+
+// The plugin's C ABI, resolved from the built module as any host does.
+class plugin_module {
+  public:
+    explicit plugin_module(const char* path) : handle_(::dlopen(path, RTLD_NOW | RTLD_LOCAL)) {
+        if (handle_ == nullptr)
+            throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
+        create = reinterpret_cast<decltype(create)>(symbol("ah_plugin_create"));
+        destroy = reinterpret_cast<decltype(destroy)>(symbol("ah_plugin_destroy"));
+        invoke = reinterpret_cast<decltype(invoke)>(symbol("ah_plugin_invoke"));
+        last_error = reinterpret_cast<decltype(last_error)>(symbol("ah_plugin_last_error"));
+    }
+    ~plugin_module() { ::dlclose(handle_); }
+    plugin_module(const plugin_module&) = delete;
+    plugin_module& operator=(const plugin_module&) = delete;
+
+    decltype(&ah_plugin_create) create = nullptr;
+    decltype(&ah_plugin_destroy) destroy = nullptr;
+    decltype(&ah_plugin_invoke) invoke = nullptr;
+    decltype(&ah_plugin_last_error) last_error = nullptr;
+
+  private:
+    void* symbol(const char* name) {
+        void* found = ::dlsym(handle_, name);
+        if (found == nullptr)
+            throw std::runtime_error(std::string("missing symbol ") + name);
+        return found;
+    }
+    void* handle_;
+};
+
+// One plugin instance (destroyed with the object).
+class plugin_instance {
+  public:
+    plugin_instance(const plugin_module& module, const std::string& config) : module_(module) {
+        host_.struct_size = sizeof host_;
+        host_.api_version = AH_PLUGIN_API_VERSION;
+        if (module_.create(&host_, config.c_str(), &instance_) != AH_OK) {
+            const std::string error = instance_ ? module_.last_error(instance_) : "no instance";
+            module_.destroy(instance_);
+            throw std::runtime_error("create failed: " + error);
+        }
+    }
+    ~plugin_instance() { module_.destroy(instance_); }
+    plugin_instance(const plugin_instance&) = delete;
+    plugin_instance& operator=(const plugin_instance&) = delete;
+
+    // Throws unless the result is a JSON object saying the detach of `udisk` was requested.
+    void detach(const std::string& uhost, const std::string& udisk) {
+        const std::string params =
+            R"({"UHostId":")" + uhost + R"(","UDiskId":")" + udisk + R"(","Wait":false})";
+        const char* result = nullptr;
+        size_t length = 0;
+        const ah_status status =
+            module_.invoke(instance_, "detach", params.data(), params.size(), &result, &length);
+        const std::string json = result != nullptr ? std::string(result, length) : "";
+        Poco::JSON::Object::Ptr object;
+        try {
+            const auto parsed = Poco::JSON::Parser().parse(json);
+            object = parsed.extract<Poco::JSON::Object::Ptr>();
+        } catch (const std::exception&) {  // Poco::Exception included: reported below
+        }
+        if (status != AH_OK || !object ||
+            object->optValue<std::string>("status", "") != "detach_requested" ||
+            !object->optValue<bool>("ok", false)) {
+            throw std::runtime_error("unexpected result for " + udisk + " (status " +
+                                     std::to_string(status) + "): " + json);
+        }
+    }
+
+  private:
+    const plugin_module& module_;
+    ah_host_api host_{};
+    ah_instance* instance_ = nullptr;
+};
+
+struct figures {
+    long rss_warm = 0, rss_end = 0;
+    int fds_start = 0, fds_warm = 0, fds_live_end = 0, fds_end = 0;
+    double seconds = 0;
+};
+
+figures run(const soak_options& o) {
+    figures f;
+    f.fds_start = open_fds();
+    const plugin_module module(COMPSHARE_DISK_PLUGIN);
+    {
+        compshare_emulator::options emulator_options;
+        emulator_options.state_json = pool_state();
+        compshare_emulator::server server(emulator_options);
+        const std::string initial_state = server.state_json();
+        plugin_instance plugin(
+            module, std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
+                        R"(","private_key":")" + compshare_emulator::default_private_key +
+                        R"(","base_url":")" + server.base_url() +
+                        R"(","region":"cn-wlcb","max_retries":0})");
+
+        const auto start = std::chrono::steady_clock::now();
+        for (int done = 0; done < o.invokes;) {
+            // Every disk is attached again, and the request log does not grow without bound.
+            server.set_state(initial_state);
+            server.clear_requests();
+            int this_round = 0;
+            for (int h = 0; h < pool_hosts && done < o.invokes; ++h) {
+                for (int d = 0; d < disks_per_host && done < o.invokes; ++d) {
+                    plugin.detach(host_id(h), disk_id(h, d));
+                    ++this_round;
+                    if (++done == o.warmup) {
+                        f.rss_warm = resident_bytes();
+                        f.fds_warm = open_fds();
+                    }
+                }
+            }
+            if (server.accepted("DetachCompshareDisk") != this_round ||
+                server.count("DetachCompshareDisk") != this_round) {
+                throw std::runtime_error(
+                    "the emulator did not accept exactly one detach per "
+                    "invocation in a round of " +
+                    std::to_string(this_round));
+            }
+        }
+        f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        f.rss_end = resident_bytes();
+        f.fds_live_end = open_fds();
+    }  // plugin instance destroyed, then the emulator stopped
+    f.fds_end = open_fds();
+    return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const auto o = parse_args(argc, argv);
+        const auto f = run(o);
+        const long growth = f.rss_end - f.rss_warm;
+        std::printf(
+            "soak: %d detach invocations, all results valid (detach_requested, one "
+            "accepted DetachCompshareDisk each)\n",
+            o.invokes);
+        std::printf("soak: %.1f s, %.0f results/s\n", f.seconds, o.invokes / f.seconds);
+        std::printf(
+            "soak: RSS after %d warm-up invocations %.1f KiB, at the end %.1f KiB, "
+            "growth %+.1f KiB (limit %ld KiB)\n",
+            o.warmup, f.rss_warm / 1024.0, f.rss_end / 1024.0, growth / 1024.0, rss_limit / 1024);
+        std::printf(
+            "soak: open fds at start %d, after warm-up %d, at the end (live) %d, after "
+            "teardown %d\n",
+            f.fds_start, f.fds_warm, f.fds_live_end, f.fds_end);
+        bool ok = true;
+        // While alive, the count includes the emulator's server side of keep-alive connections,
+        // which it may close and reopen at any time: only the count after teardown is exact.
+        if (f.fds_end != f.fds_start) {
+            std::printf("FAIL: file descriptors leaked\n");
+            ok = false;
+        }
+        if (!o.rss_check) {
+            std::printf(
+                "soak: RSS check skipped (--no-rss-check: sanitizer allocators grow "
+                "resident memory by design)\n");
+        } else if (growth >= rss_limit) {
+            std::printf("FAIL: resident memory grew by %ld bytes after warm-up\n", growth);
+            ok = false;
+        }
+        return ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::printf("FAIL: %s\n", e.what());
+        return 1;
+    }
+}
