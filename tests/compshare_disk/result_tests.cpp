@@ -105,3 +105,30 @@ TEST_CASE("compshare_disk result: Cancelled hint says whether the detach was sen
     CHECK_THAT(hint_for(e, true), Catch::Contains("already been sent"));
     CHECK_THAT(hint_for(e, false), Catch::Contains("Nothing was changed"));
 }
+
+TEST_CASE("compshare_disk result: a certificate that does not verify is AuthFailed, not retried",
+          "[result]") {
+    const auto network = [](const char* reason) {
+        compshare::api_failure f(compshare::failure_kind::network, "x: TLS handshake failed");
+        f.reason = reason;
+        return classify(f, "DescribeCompShareInstance for uhost-x");
+    };
+    const auto tls = network("tls");
+    CHECK(tls.type == "AuthFailed");
+    CHECK_FALSE(tls.retryable);
+    CHECK_THAT(hint_for(tls, false), Catch::Contains("TLS certificate"));
+    // A plain-http name that resolves off loopback: the config's base_url is the problem.
+    const auto refused = network("refused");
+    CHECK(refused.type == "InvalidParameter");
+    CHECK_FALSE(refused.retryable);
+    // Everything else on the network may pass later.
+    for (const char* reason : {"connect_failed", "connect_timeout", "timeout", "reset"}) {
+        const auto e = network(reason);
+        CHECK(e.type == "Transient");
+        CHECK(e.retryable);
+    }
+    // An auth RetCode keeps the API key hint.
+    compshare::api_failure rc(compshare::failure_kind::api_error, "x: RetCode 171");
+    rc.ret_code = 171;
+    CHECK_THAT(hint_for(classify(rc, "c"), false), Catch::Contains("API key pair"));
+}

@@ -24,6 +24,11 @@ std::string hint_for(const error_info& error, bool detach_sent) {
         return "Set public_key/private_key in the instance config, or COMPSHARE_PUBLIC_KEY and "
                "COMPSHARE_PRIVATE_KEY, or configure a compshare-cli profile.";
     }
+    if (t == error_type::auth_failed && error.tls) {
+        return "The server's TLS certificate could not be verified (chain or host name); nothing "
+               "was sent. Check base_url, and set ca_file to the CA bundle of a private "
+               "endpoint; retrying will not help.";
+    }
     if (t == error_type::auth_failed) {
         return "Check the API key pair (https://console.compshare.cn/uaccount/api_manage): the "
                "private key must belong to the public key, and the account must be allowed to "
@@ -66,6 +71,19 @@ error_info classify(const api_failure& failure, const std::string& context) {
             e.type = error_type::cancelled;
             break;
         case failure_kind::network:
+            // A certificate that does not verify (chain or host name) does not fix itself: the
+            // server could not be authenticated, so retrying is pointless. A plain-http host
+            // that resolves off loopback is a config problem. Everything else may pass.
+            if (failure.reason == "tls") {
+                e.type = error_type::auth_failed;
+                e.tls = true;
+            } else if (failure.reason == "refused") {
+                e.type = error_type::invalid_parameter;
+            } else {
+                e.type = error_type::transient;
+                e.retryable = true;
+            }
+            break;
         case failure_kind::bad_response:
             e.type = error_type::transient;
             e.retryable = true;

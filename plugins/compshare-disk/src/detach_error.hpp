@@ -42,6 +42,7 @@ struct error_info {
     std::optional<int> ret_code;
     std::string api_message;  // "" = none
     std::string request_id;   // "" = none
+    bool tls = false;         // AuthFailed because the server's certificate did not verify
 };
 
 // The ABI status for an error type (the status is the one success signal).
@@ -51,8 +52,8 @@ ah_status status_for(const std::string& type);
 std::string hint_for(const error_info& error, bool detach_sent);
 
 // Classifies a failed call. `context` prefixes the message (e.g. "DescribeCompShareInstance for
-// uhost-x"). RetCodes 170-174 are AuthFailed; gateway overload, network, HTTP 429/5xx and
-// malformed replies are Transient; other RetCodes are ApiError.
+// uhost-x"). RetCodes 170-174 and TLS verification failures are AuthFailed; gateway overload,
+// network, HTTP 429/5xx and malformed replies are Transient; other RetCodes are ApiError.
 error_info classify(const api_failure& failure, const std::string& context);
 
 // True when a detach answer means "accepted earlier, still detaching" (17061, 8434).
