@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Issue 5 item 3: every emulator fault mode at each phase of a detach, end to end through the
+actionhost binary. One subTest per cell. Each cell asserts exactly: the exit code, the result's
+status / error.type (valid against the manifest's result_schema), how many detaches the emulator
+accepted (never more than one), the deadline, and (item 6) no canary or Signature in any output.
+
+Phases: precheck (the first DescribeCompShareInstance), detach before / after the emulator
+processed it ("apply"), poll (Precheck false, so the first Describe is the first poll).
+Persistence: "once" (times 1) and "always" (every matching request).
+Config: timeout_seconds 1, max_retries 1 (one retry, backoff at most 200 ms); params
+WaitTimeoutSeconds 2, PollIntervalSeconds 0.1.
+"""
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reliability_support as rs  # noqa: E402
+
+TIMEOUT_S = 1.0
+MAX_RETRIES = 1
+BACKOFF_CAP_S = 0.2  # retry 1 waits at most 200 ms (client README "Retries and backoff")
+WAIT_S = 2.0
+POLL_S = 0.1
+DELAY_MS = 1500  # beyond the 1 s request timeout
+SLACK_S = 1.5    # process start-up, loopback round trips, a loaded 2-core machine
+
+MODES = {
+    "http429": {"mode": "http_status", "status": 429},
+    "http500": {"mode": "http_status", "status": 500},
+    "http502": {"mode": "http_status", "status": 502},
+    "http503": {"mode": "http_status", "status": 503},
+    "http504": {"mode": "http_status", "status": 504},
+    "reset": {"mode": "reset"},
+    "delay": {"mode": "delay", "delay_ms": DELAY_MS},
+    "malformed": {"mode": "malformed_json"},
+    "empty": {"mode": "empty_body"},
+    "rc110": {"mode": "ret_code", "ret_code": 110, "message": "injected"},
+    "rc150": {"mode": "ret_code", "ret_code": 150, "message": "injected"},
+    "rc153": {"mode": "ret_code", "ret_code": 153, "message": "injected"},
+    "rc171": {"mode": "ret_code", "ret_code": 171, "message": "Signature VerifyAC Error"},
+    "rc8040": {"mode": "ret_code", "ret_code": 8040, "message": "injected"},  # "other"
+    "rc17061": {"mode": "ret_code", "ret_code": 17061, "message": "injected"},
+    "string": {"mode": "string_ret_code"},
+}
+
+PHASES = {  # phase -> (action, apply, extra params)
+    "precheck": ("DescribeCompShareInstance", "before", {}),
+    "detach-before": ("DetachCompshareDisk", "before", {}),
+    "detach-after": ("DetachCompshareDisk", "after", {}),
+    "poll": ("DescribeCompShareInstance", "before", {"Precheck": False, "Device": "/dev/vdb"}),
+}
+
+TIMES = {"once": 1, "always": 1000}
+
+# Outcome shorthands: (status or error.type, exit code, detaches accepted by the emulator).
+DETACHED = ("detached", 0, 1)
+TRANSIENT_BEFORE = ("Transient", 6, 0)       # nothing was accepted
+WAIT_TIMEOUT = ("WaitTimeout", 7, 1)         # accepted, never confirmed
+NOT_SENT_17061 = ("WaitTimeout", 7, 0)       # "in progress" taken as accepted: nothing to see
+
+# The expected matrix, cell by cell: EXPECTED[phase][times][mode].
+EXPECTED = {
+    "precheck": {
+        # Reads retry 429/502/503/504, reset, timeout, 110, 150, 153 once; 500 and unreadable
+        # bodies are not retried (Transient); 171 AuthFailed; other RetCodes ApiError.
+        "once": {
+            "http429": DETACHED, "http500": TRANSIENT_BEFORE, "http502": DETACHED,
+            "http503": DETACHED, "http504": DETACHED, "reset": DETACHED, "delay": DETACHED,
+            "malformed": TRANSIENT_BEFORE, "empty": TRANSIENT_BEFORE, "rc110": DETACHED,
+            "rc150": DETACHED, "rc153": DETACHED, "rc171": ("AuthFailed", 3, 0),
+            "rc8040": ("ApiError", 5, 0), "rc17061": ("ApiError", 5, 0), "string": DETACHED,
+        },
+        "always": {
+            "http429": TRANSIENT_BEFORE, "http500": TRANSIENT_BEFORE,
+            "http502": TRANSIENT_BEFORE, "http503": TRANSIENT_BEFORE,
+            "http504": TRANSIENT_BEFORE, "reset": TRANSIENT_BEFORE, "delay": TRANSIENT_BEFORE,
+            "malformed": TRANSIENT_BEFORE, "empty": TRANSIENT_BEFORE,
+            "rc110": TRANSIENT_BEFORE, "rc150": TRANSIENT_BEFORE, "rc153": TRANSIENT_BEFORE,
+            "rc171": ("AuthFailed", 3, 0), "rc8040": ("ApiError", 5, 0),
+            "rc17061": ("ApiError", 5, 0), "string": DETACHED,
+        },
+    },
+    "detach-before": {
+        # Writes retry only 429/150/153 in the client; any ambiguous failure makes the plugin
+        # re-read the instance (still attached) and send again, at most max_retries times.
+        "once": {
+            "http429": DETACHED, "http500": DETACHED, "http502": DETACHED, "http503": DETACHED,
+            "http504": DETACHED, "reset": DETACHED, "delay": DETACHED, "malformed": DETACHED,
+            "empty": DETACHED, "rc110": DETACHED, "rc150": DETACHED, "rc153": DETACHED,
+            "rc171": ("AuthFailed", 3, 0), "rc8040": ("ApiError", 5, 0),
+            "rc17061": NOT_SENT_17061, "string": DETACHED,
+        },
+        "always": {
+            "http429": TRANSIENT_BEFORE, "http500": TRANSIENT_BEFORE,
+            "http502": TRANSIENT_BEFORE, "http503": TRANSIENT_BEFORE,
+            "http504": TRANSIENT_BEFORE, "reset": TRANSIENT_BEFORE,
+            # Delayed, then processed: the first send is accepted 1.5 s later, the re-read
+            # after the re-send's timeout sees the disk gone.
+            "delay": DETACHED,
+            "malformed": TRANSIENT_BEFORE, "empty": TRANSIENT_BEFORE,
+            "rc110": TRANSIENT_BEFORE, "rc150": TRANSIENT_BEFORE, "rc153": TRANSIENT_BEFORE,
+            "rc171": ("AuthFailed", 3, 0), "rc8040": ("ApiError", 5, 0),
+            "rc17061": NOT_SENT_17061, "string": DETACHED,
+        },
+    },
+    "detach-after": {
+        # The emulator processed the detach (accepted 1), then the answer was lost or wrong.
+        "once": {
+            "http429": DETACHED, "http500": DETACHED, "http502": DETACHED, "http503": DETACHED,
+            "http504": DETACHED, "reset": DETACHED, "delay": DETACHED, "malformed": DETACHED,
+            "empty": DETACHED, "rc110": DETACHED, "rc150": DETACHED, "rc153": DETACHED,
+            "rc171": ("AuthFailed", 3, 1), "rc8040": ("ApiError", 5, 1), "rc17061": DETACHED,
+            "string": DETACHED,
+        },
+        "always": {
+            "http429": DETACHED, "http500": DETACHED, "http502": DETACHED, "http503": DETACHED,
+            "http504": DETACHED, "reset": DETACHED, "delay": DETACHED, "malformed": DETACHED,
+            "empty": DETACHED, "rc110": DETACHED, "rc150": DETACHED, "rc153": DETACHED,
+            "rc171": ("AuthFailed", 3, 1), "rc8040": ("ApiError", 5, 1), "rc17061": DETACHED,
+            "string": DETACHED,
+        },
+    },
+    "poll": {
+        # A poll failing transiently (after the client's retry) is logged and polling goes
+        # on; auth and other RetCodes end the run (the detach was sent: detach_requested).
+        "once": {
+            "http429": DETACHED, "http500": DETACHED, "http502": DETACHED, "http503": DETACHED,
+            "http504": DETACHED, "reset": DETACHED, "delay": DETACHED, "malformed": DETACHED,
+            "empty": DETACHED, "rc110": DETACHED, "rc150": DETACHED, "rc153": DETACHED,
+            "rc171": ("AuthFailed", 3, 1), "rc8040": ("ApiError", 5, 1),
+            "rc17061": ("ApiError", 5, 1), "string": DETACHED,
+        },
+        "always": {
+            "http429": WAIT_TIMEOUT, "http500": WAIT_TIMEOUT, "http502": WAIT_TIMEOUT,
+            "http503": WAIT_TIMEOUT, "http504": WAIT_TIMEOUT, "reset": WAIT_TIMEOUT,
+            "delay": WAIT_TIMEOUT, "malformed": WAIT_TIMEOUT, "empty": WAIT_TIMEOUT,
+            "rc110": WAIT_TIMEOUT, "rc150": WAIT_TIMEOUT, "rc153": WAIT_TIMEOUT,
+            "rc171": ("AuthFailed", 3, 1), "rc8040": ("ApiError", 5, 1),
+            "rc17061": ("ApiError", 5, 1), "string": DETACHED,
+        },
+    },
+}
+
+SUCCESS_STATUSES = {"detached", "already_detached", "detach_requested", "would_detach"}
+
+
+def deadline(outcome, records, retries):
+    """The most a run may take: the waits the config and params allow, plus slack."""
+    delayed = sum(1 for r in records if (r.get("fault") or {}).get("mode") == "delay")
+    bound = SLACK_S + delayed * TIMEOUT_S + retries * BACKOFF_CAP_S
+    if outcome in ("detached", "WaitTimeout"):
+        bound += WAIT_S + POLL_S
+    return bound
+
+
+class FaultMatrix(unittest.TestCase):
+    secrets = rs.SecretsLedger()
+    cells = 0
+    passed = 0
+    figures = []
+
+    def run_cell(self, phase, times, mode):
+        action, apply, extra = PHASES[phase]
+        outcome, exit_code, accepted = EXPECTED[phase][times][mode]
+        fault = dict(MODES[mode], action=action, apply=apply, times=TIMES[times])
+        params = {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST, "UDiskId": rs.DATA_DISK,
+                  "WaitTimeoutSeconds": WAIT_S, "PollIntervalSeconds": POLL_S}
+        params.update(extra)
+        with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
+            with rs.Emulator(tmp) as emu:
+                emu.add_fault(fault)
+                run = rs.run_detach(tmp, rs.config_for(emu.url, timeout_seconds=TIMEOUT_S,
+                                                       max_retries=MAX_RETRIES), params)
+            records = emu.records
+        context = f"{phase}/{times}/{mode} fault={fault}\n{run!r}"
+        result = rs.check_result(self, run)
+        self.assertEqual(run.code, exit_code, context)
+        if outcome in SUCCESS_STATUSES:
+            self.assertTrue(result["ok"], context)
+            self.assertEqual(result["status"], outcome, context)
+            self.assertTrue(result["changed"], context)
+        else:
+            self.assertFalse(result["ok"], context)
+            self.assertEqual(result["error"]["type"], outcome, context)
+            self.assertEqual(result["error"]["retryable"],
+                             outcome in ("Transient", "WaitTimeout"), context)
+            if outcome in ("AuthFailed", "ApiError"):
+                self.assertEqual(result["error"]["ret_code"], MODES[mode]["ret_code"], context)
+        got_accepted = sum(1 for r in records
+                           if r["action"] == "DetachCompshareDisk" and r["ret_code"] == 0)
+        self.assertLessEqual(got_accepted, 1, context)
+        self.assertEqual(got_accepted, accepted, context)
+        # A result that says nothing was sent must be true to the emulator's log.
+        # detach_sent ("sent and accepted, or may have reached the service") never hides an
+        # accepted detach, except where an "after" fault made the service deny what it did (an
+        # auth or API error answer to a processed request); changed follows detach_sent.
+        if got_accepted and not (phase == "detach-after" and not result["ok"]):
+            self.assertTrue(result["detach_sent"], context)
+            self.assertTrue(result["changed"], context)
+        if "detach_sent" in result:
+            self.assertEqual(result["changed"], result["detach_sent"], context)
+            self.assertEqual(result["status"] == "detach_requested",
+                             result["detach_sent"] and not result["ok"], context)
+        retries = sum(1 for r in records) - 1
+        bound = deadline(outcome, records, max(retries, 0))
+        self.assertLess(run.elapsed, bound, context)
+        if outcome == "WaitTimeout":
+            self.assertGreaterEqual(run.elapsed, WAIT_S, context)
+        if "timing" in result:
+            self.assertLessEqual(result["timing"]["elapsed_ms"], run.elapsed * 1000 + 1, context)
+        self.secrets.check(self, run, rs.signatures_of(records))
+        self.figures.append((phase, times, mode, run.code, run.elapsed))
+
+    def test_matrix(self):
+        for phase in PHASES:
+            for times in TIMES:
+                for mode in MODES:
+                    with self.subTest(phase=phase, times=times, mode=mode):
+                        FaultMatrix.cells += 1
+                        self.run_cell(phase, times, mode)
+                        FaultMatrix.passed += 1
+
+    @classmethod
+    def tearDownClass(cls):
+        slowest = max(cls.figures, key=lambda f: f[4]) if cls.figures else None
+        print(f"\nfault matrix: {cls.passed}/{cls.cells} cells passed "
+              f"({len(PHASES)} phases x {len(TIMES)} persistences x {len(MODES)} fault modes); "
+              f"canary check: {cls.secrets.runs} runs, {cls.secrets.signatures} Signature "
+              f"values absent from stdout/stderr" +
+              (f"; slowest cell {slowest[0]}/{slowest[1]}/{slowest[2]} {slowest[4]:.2f} s"
+               if slowest else ""), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
