@@ -7,6 +7,25 @@
 #include <cstdlib>
 
 namespace compshare::detach {
+namespace {
+
+// Appends `text` as a JSON string. Plain printable ASCII (every key, id, status and most
+// messages) is copied in one piece; anything else goes through actionhost::json_quote, which
+// escapes and repairs invalid UTF-8. Same output either way, without a temporary per string.
+void append_quoted(std::string& out, std::string_view text) {
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+            out += actionhost::json_quote(text);
+            return;
+        }
+    }
+    out += '"';
+    out.append(text.data(), text.size());
+    out += '"';
+}
+
+}  // namespace
 
 void json_writer::separate() {
     if (need_comma_)
@@ -41,7 +60,7 @@ json_writer& json_writer::end_array() {
 
 json_writer& json_writer::key(std::string_view name) {
     separate();
-    out_ += actionhost::json_quote(name);
+    append_quoted(out_, name);
     out_ += ':';
     need_comma_ = false;  // the value follows without a comma
     return *this;
@@ -49,7 +68,7 @@ json_writer& json_writer::key(std::string_view name) {
 
 json_writer& json_writer::value(std::string_view text) {
     separate();
-    out_ += actionhost::json_quote(text);
+    append_quoted(out_, text);
     need_comma_ = true;
     return *this;
 }
