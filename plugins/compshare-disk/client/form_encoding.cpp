@@ -1,25 +1,41 @@
 #include "form_encoding.hpp"
 
-#include <Poco/URI.h>
-
 namespace compshare {
 
 namespace {
 
-// Poco::URI::encode keeps unreserved characters and encodes controls, non-ASCII and the
-// characters listed here, which are all the others that mean something in a form body.
-constexpr const char* form_reserved = "!#$&'()*+,/:;=?@[]%\"<>\\^`{|} ";
+bool unreserved(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+// Percent-encodes everything but ALPHA DIGIT - . _ ~, with upper-case hex digits: the output
+// Poco::URI::encode gave with every other printable character listed as reserved, at a fraction
+// of its cost (no search of the reserved set per character; it ran once per request).
+void encode_into(const std::string& text, std::string& out) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (unreserved(c)) {
+            out += ch;
+        } else {
+            const char escaped[3] = {'%', hex[c >> 4], hex[c & 0xF]};
+            out.append(escaped, 3);
+        }
+    }
+}
 
 }  // namespace
 
 std::string form_encode(const std::map<std::string, std::string>& params) {
     std::string body;
+    body.reserve(256);
     for (const auto& [key, value] : params) {
         if (!body.empty())
             body += '&';
-        Poco::URI::encode(key, form_reserved, body);
+        encode_into(key, body);
         body += '=';
-        Poco::URI::encode(value, form_reserved, body);
+        encode_into(value, body);
     }
     return body;
 }
