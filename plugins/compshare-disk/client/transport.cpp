@@ -80,6 +80,21 @@ class cancel_guard {
     actionhost::cancel_signal::socket_guard guard_;
 };
 
+// The same for requests on an open connection, on the duplicate the transport keeps for the
+// connection's lifetime (`copy`, -1 when dup failed: then a per-request duplicate as above).
+class request_cancel_guard {
+  public:
+    request_cancel_guard(actionhost::cancel_signal& cancel, int copy, int fd)
+        : owned_(copy >= 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 0)),
+          guard_(cancel, copy >= 0           ? copy
+                         : owned_.get() >= 0 ? owned_.get()
+                                             : fd) {}
+
+  private:
+    unique_fd owned_;
+    actionhost::cancel_signal::socket_guard guard_;
+};
+
 }  // namespace
 
 struct api_client::transport::tls {
@@ -114,14 +129,17 @@ api_client::transport::~transport() {
 }
 
 void api_client::transport::reset() noexcept {
-    if (!session_) {
-        return;
+    if (session_) {
+        try {
+            session_->reset();
+        } catch (...) {
+        }
+        session_.reset();
     }
-    try {
-        session_->reset();
-    } catch (...) {
+    if (guard_fd_ >= 0) {
+        ::close(guard_fd_);
+        guard_fd_ = -1;
     }
-    session_.reset();
 }
 
 void api_client::transport::open(actionhost::cancel_signal& cancel) {
@@ -178,6 +196,7 @@ void api_client::transport::open(actionhost::cancel_signal& cancel) {
     }
     session_->setTimeout(t, t, t);
     session_->setKeepAlive(true);
+    guard_fd_ = ::fcntl(session_->socket().impl()->sockfd(), F_DUPFD_CLOEXEC, 0);
     ++connections_opened_;
 }
 
@@ -190,7 +209,7 @@ http_response api_client::transport::post(const std::string& form_body,
     http_response out;
     bool keep = true;
     try {
-        const cancel_guard guard(cancel, http.socket().impl()->sockfd());
+        const request_cancel_guard guard(cancel, guard_fd_, http.socket().impl()->sockfd());
 
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
