@@ -85,7 +85,7 @@ http {
 }
 CONF
   # nginx binds its sockets before it daemonises: listening once this returns.
-  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+  ${BENCH_PIN:+taskset -c "$BENCH_PIN"} nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
   NGINX_PIDS+=("$(cat "$dir/nginx.pid")")
   if [ "$scheme" = https ]; then
     NGINX_URL="https://localhost:$port"

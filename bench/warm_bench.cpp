@@ -10,6 +10,7 @@
 #include "floor_client.hpp"
 
 #include <actionhost/plugin_api.h>
+#include <actionhost/plugin.hpp>
 #include <compshare_emulator/server.hpp>
 #include <form_encoding.hpp>
 #include <signature.hpp>
@@ -174,7 +175,7 @@ int run_target(const plugin& lib, const target& t, const options& o) {
         }
     }
 
-    std::vector<double> a, b, c;
+    std::vector<double> a, b, c, naps, floor_seq;
     int failures = 0;
     auto timed = [&](std::vector<double>& into, const std::function<bool()>& call, int n) {
         for (int i = 0; i < n; ++i) {
@@ -199,6 +200,23 @@ int run_target(const plugin& lib, const target& t, const options& o) {
             if (t.default_path) {
                 timed(
                     c, [&] { return inst.detach_ok(full); }, o.c_calls);
+                // The deliberate sleep as the OS delivers it: the plugin's two naps between
+                // polls are cancel_signal::sleep_for(0.1 s), timed the same way.
+                const actionhost::cancel_signal signal;
+                const auto nap = std::chrono::milliseconds(100);
+                timed(
+                    naps, [&] { return signal.sleep_for(nap) && signal.sleep_for(nap); },
+                    o.c_calls);
+                // The floor of (c): its four exchanges as floor POSTs, with the same two naps
+                // (after a 0.1 s nap the next exchange runs on cold caches and a woken CPU).
+                timed(
+                    floor_seq,
+                    [&] {
+                        const bool ok = floor.post() == 200 && floor.post() == 200;
+                        return signal.sleep_for(nap) && floor.post() == 200 &&
+                               signal.sleep_for(nap) && floor.post() == 200 && ok;
+                    },
+                    o.c_calls);
             }
         },
     };
@@ -207,8 +225,8 @@ int run_target(const plugin& lib, const target& t, const options& o) {
             modes[(round + k) % 3]();
         }
     }
-    const summary sa = summarise(a), sb = summarise(b), sc = summarise(c);
-    const double sleep_us = 2 * 100000.0;  // two polls, 0.1 s apart, deliberately
+    const summary sa = summarise(a), sb = summarise(b), sc = summarise(c), sn = summarise(naps),
+                  sf = summarise(floor_seq);
     std::printf("\n== %s (%s) — %d rounds, per-call microseconds ==\n", t.name.c_str(),
                 t.base_url.c_str(), o.rounds);
     std::printf("%-34s %8s %10s %10s %10s %8s\n", "path", "calls", "median", "p99", "min",
@@ -218,21 +236,29 @@ int run_target(const plugin& lib, const target& t, const options& o) {
     std::printf("%-34s %8zu %10.1f %10.1f %10.1f %8.2f\n", "(b) invoke, one API call", sb.n,
                 sb.median_us, sb.p99_us, sb.min_us, sb.median_us / sa.median_us);
     if (t.default_path) {
-        const double over = sc.median_us - sleep_us;
         std::printf("%-34s %8zu %10.1f %10.1f %10.1f\n", "(c) default path (4 calls+2x0.1s)", sc.n,
                     sc.median_us, sc.p99_us, sc.min_us);
-        std::printf(
-            "    (c) minus 200000 us of sleep: %.1f us = %.2f x (4 x floor); target <= 1.5\n", over,
-            over / (4 * sa.median_us));
+        std::printf("%-34s %8zu %10.1f %10.1f %10.1f\n", "    the two 0.1 s naps alone", sn.n,
+                    sn.median_us, sn.p99_us, sn.min_us);
+        std::printf("%-34s %8zu %10.1f %10.1f %10.1f\n", "    4 floor POSTs with those naps", sf.n,
+                    sf.median_us, sf.p99_us, sf.min_us);
+        std::printf("    (c) / its floor sequence: %.4f (%.1f us more)\n",
+                    sc.median_us / sf.median_us, sc.median_us - sf.median_us);
+        for (const auto& [what, sleep_us] : {std::pair{"nominal 200000 us", 200000.0},
+                                             std::pair{"the naps' median", sn.median_us}}) {
+            const double over = sc.median_us - sleep_us;
+            std::printf("    (c) minus %s of sleep: %.1f us = %.2f x (4 x floor); target <= 1.5\n",
+                        what, over, over / (4 * sa.median_us));
+        }
     }
     std::printf("    target (b) <= 1.5 x floor: %s (%.2f)\n",
                 sb.median_us <= 1.5 * sa.median_us ? "met" : "MISSED", sb.median_us / sa.median_us);
     std::printf("    connections accepted by the server: %s\n", t.connections().c_str());
     std::printf(
         "RESULT %s a_median=%.1f a_p99=%.1f b_median=%.1f b_p99=%.1f c_median=%.1f "
-        "c_p99=%.1f failures=%d\n",
+        "c_p99=%.1f naps_median=%.1f c_floor_median=%.1f failures=%d\n",
         t.name.c_str(), sa.median_us, sa.p99_us, sb.median_us, sb.p99_us, sc.median_us, sc.p99_us,
-        failures);
+        sn.median_us, sf.median_us, failures);
     return failures == 0 ? 0 : 1;
 }
 
