@@ -14,13 +14,12 @@ disks_per_host=10
 parallels="1 2 4 8"
 repeat=3
 wrk_seconds=5
-smoke=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --actionhost) actionhost="$2"; shift 2 ;;
     --emulator) emulator="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
-    --smoke) smoke=1; hosts=4; disks_per_host=2; parallels="1 2"; repeat=1; wrk_seconds=1; shift ;;
+    --smoke) hosts=20; disks_per_host=5; parallels="1 4"; repeat=1; wrk_seconds=1; shift ;;
     *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]" >&2; exit 2 ;;
   esac
 done
@@ -75,10 +74,20 @@ for r in $(seq "$repeat"); do
     "$actionhost" run compshare-disk.detach --config "$BENCH_TMP/config.json" \
       --batch "$BENCH_TMP/batch.jsonl" --parallel "$n" >"$BENCH_TMP/out.jsonl" 2>"$BENCH_TMP/err.txt"
     end=$(date +%s.%N)
-    ok=$(grep -c '"status":"detach_requested"' "$BENCH_TMP/out.jsonl" || true)
-    if [ "$ok" -ne "$total" ]; then
-      echo "batch: only $ok of $total lines detach_requested (N=$n)" >&2
-      head -3 "$BENCH_TMP/out.jsonl" >&2; tail -3 "$BENCH_TMP/err.txt" >&2
+    # Every line a JSON result, in input order, all accepted (a wrong answer is no throughput).
+    if ! python3 - "$BENCH_TMP/batch.jsonl" "$BENCH_TMP/out.jsonl" <<'PY'
+import json, sys
+inputs = [json.loads(l)["UDiskId"] for l in open(sys.argv[1])]
+raw = open(sys.argv[2]).read().split("\n")
+assert raw[-1] == "", "output does not end with a newline"
+out = [json.loads(l) for l in raw[:-1]]
+assert len(out) == len(inputs), f"{len(out)} result lines for {len(inputs)} input lines"
+for i, (want, r) in enumerate(zip(inputs, out)):
+    assert r["resource"]["udisk_id"] == want, f"line {i + 1}: result for {r['resource']['udisk_id']}, expected {want}"
+    assert r["status"] == "detach_requested", f"line {i + 1}: {r['status']}: {r.get('message')}"
+PY
+    then
+      echo "batch: N=$n: the results above are wrong" >&2
       exit 1
     fi
     rate=$(python3 -c "print(round($total/($end-$start),1))")
