@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
+#include "read_limited.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -19,10 +20,7 @@ std::string too_large(const std::string& origin) {
 // Reads at most max_input_bytes + 1 bytes, so an oversized input is refused without reading it
 // all.
 std::string read_limited(std::istream& in) {
-    std::string text(max_input_bytes + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return text;
+    return core::read_limited(in, max_input_bytes);
 }
 
 std::string read_file(const std::string& file, const std::string& origin,

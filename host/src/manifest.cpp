@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
+#include "read_limited.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -125,10 +126,7 @@ manifest load_manifest(const std::filesystem::path& file) {
         throw host_error(error_type::plugin_load_failed,
                          "manifest " + file.string() + ": cannot be read");
     }
-    std::string text;
-    text.resize(max_manifest_bytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
+    const std::string text = read_limited(in, max_manifest_bytes);
     if (text.size() > max_manifest_bytes) {
         throw host_error(error_type::plugin_load_failed,
                          "manifest " + file.string() + ": larger than " +
