@@ -39,6 +39,32 @@ TEST_CASE("host log sink: JSON lines merge the event with ts, level, plugin", "[
     CHECK(o->getValue<std::string>("level") == "warning");  // the plugin cannot override it
 }
 
+TEST_CASE("host log sink: events copied as they are still get exactly one ts, level, plugin",
+          "[host][log]") {
+    // Plain events are copied after the host's members (a fast path); anything that could spell
+    // a reserved key, or is not plain ASCII, is parsed and rebuilt.
+    std::ostringstream out;
+    log_sink sink(out, log_format::json, "p");
+    const std::string plain =
+        sink.format(AH_LOG_INFO, R"( { "event" : "e", "n" : [1, {"a": null}] } )", fixed_time);
+    CHECK(
+        plain ==
+        R"({"ts":"2026-11-28T15:26:07.123Z","level":"info","plugin":"p","event" : "e", "n" : [1, {"a": null}] })");
+    CHECK(parse(plain)->getArray("n")->size() == 2);
+    CHECK(sink.format(AH_LOG_INFO, "{}", fixed_time) ==
+          R"({"ts":"2026-11-28T15:26:07.123Z","level":"info","plugin":"p"})");
+    for (const char* event : {R"({"\u0074s":"forged","event":"e"})",
+                              R"({"plugin":"q","event":"e"})", "{\"event\":\"caf\xc3\xa9\"}"}) {
+        const std::string line = sink.format(AH_LOG_INFO, event, fixed_time);
+        INFO(line);
+        CHECK(line.find("forged") == std::string::npos);
+        CHECK(parse(line)->getValue<std::string>("plugin") == "p");
+        CHECK(parse(line)->getValue<std::string>("ts") == "2026-11-28T15:26:07.123Z");
+    }
+    CHECK(parse(sink.format(AH_LOG_INFO, R"({"event":"e",})", fixed_time))
+              ->getValue<std::string>("event") == "invalid_log_event");
+}
+
 TEST_CASE("host log sink: a message that is not a JSON object is kept", "[host][log]") {
     std::ostringstream out;
     log_sink sink(out, log_format::json, "p");
