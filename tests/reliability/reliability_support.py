@@ -142,11 +142,15 @@ def config_for(url, **extra):
     return config
 
 
-def clean_env(**extra):
+def clean_env(leak_check=True, **extra):
     # No COMPSHARE_* or profile file from the caller's environment: the config is the only source.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("COMPSHARE_") and k != "ACTIONHOST_PLUGIN_PATH"}
     env["XDG_CONFIG_HOME"] = env["HOME"] = tempfile.gettempdir() + "/reliability-no-profile"
+    if "ASAN_OPTIONS" in env:
+        # Sanitizer build: the Python interpreter runs without leak checks (not ours to judge),
+        # actionhost with them (LeakSanitizer cannot run under strace, which passes False).
+        env["ASAN_OPTIONS"] = "detect_leaks=" + ("1" if leak_check else "0")
     env.update(extra)
     return env
 

@@ -119,8 +119,12 @@ class Tls(unittest.TestCase):
             f.write("not a certificate\n")
         config = rs.write_json(self.tmp, "config.json",
                                rs.config_for("https://localhost:1", ca_file=junk))
+        # No leak check here under ASan: Poco 1.11's Context constructor calls
+        # OpenSSLInitializer::initialize() and then throws, so its one-time 48-byte mutex array
+        # is never released; LeakSanitizer reports it once actionhost has unloaded the plugin
+        # (not while the library stays loaded, and it does not grow with more failed creates).
         run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--params",
-                            json.dumps(PARAMS))
+                            json.dumps(PARAMS), env=rs.clean_env(leak_check=False))
         self.assertEqual(run.code, 2, repr(run))
         result = rs.check_result(self, run, schema=False)
         self.assertEqual(result["error"]["type"], "InvalidConfig")
@@ -144,7 +148,7 @@ class PlainHttp(unittest.TestCase):
     def run_with(self, base_url, via="config", prefix=()):
         config = {"public_key": rs.PUBLIC_KEY, "private_key": rs.PRIVATE_KEY,
                   "timeout_seconds": 1, "max_retries": 3}
-        env = rs.clean_env()
+        env = rs.clean_env(leak_check=not prefix)
         if via == "config":
             config["base_url"] = base_url
         else:
