@@ -255,6 +255,46 @@ class CliParams(Door):
                              "creating an instance failed with AH_INVALID_ARGUMENT", fragment,
                              host=True)
 
+    def test_batch_lines(self):
+        # --batch: each bad line gets its own refusal, in input order, naming the line; blank
+        # lines are skipped; the exit code is the worst line's.
+        lines = [b"not json", b"[1]", b"", b'{"a":1}\0x', b"\xff\xfe",
+                 b'{"a":"' + b"x" * (HOST_LIMIT + 1) + b'"}', b'{"UHostId":"a\\u0000"}']
+        batch = self.file("in.jsonl", b"\n".join(lines) + b"\n")
+        run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config, "--batch",
+                            batch)
+        self.assertEqual(run.code, 2, repr(run))
+        results = [json.loads(line) for line in run.stdout.splitlines()]
+        self.assertEqual(len(results), 6, repr(run))
+        for result, (number, fragment) in zip(results, (
+                (1, "invalid JSON"), (2, "must be a JSON object, not an array"),
+                (4, "contains a NUL byte"), (5, "invalid JSON"),
+                (6, "larger than the limit of 1048576 bytes"), (7, None))):
+            self.assertIs(result["ok"], False)
+            self.assertEqual(result["error"]["type"], "InvalidParameter")
+            if fragment:
+                self.assertIn(f"line {number}: ", result["error"]["message"])
+                self.assertIn(fragment, result["error"]["message"])
+            else:  # valid JSON: the plugin refused it
+                self.assertEqual(rs.RESULT_VALIDATOR.is_valid(result), True)
+        SECRETS.check(self, run)
+
+    def test_timeout_values(self):
+        for value in ("-1", "0", "-0", "nan", "abc"):
+            with self.subTest(timeout=value):
+                run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config,
+                                    "--params", json.dumps(PARAMS), "--timeout=" + value)
+                self.refused(run, "Usage", 2, "--timeout", host=True)
+        # Infinite or huge timeouts are clamped (ten years), never overflow the clock: the run
+        # ends on its own (nothing listens on port 9: Transient).
+        for value in ("inf", "1e400", "1e308"):
+            with self.subTest(timeout=value):
+                run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config,
+                                    "--params", json.dumps(PARAMS), "--timeout=" + value)
+                self.assertEqual(run.code, 6, repr(run))
+                self.assertEqual(rs.check_result(self, run)["error"]["type"], "Transient")
+                SECRETS.check(self, run)
+
     def test_credentials_in_params_are_not_echoed(self):
         for key in ("PrivateKey", "private_key", "Signature", "Password", "SecretKey"):
             with self.subTest(key=key):
