@@ -144,8 +144,10 @@ def config_for(url, **extra):
 
 def clean_env(leak_check=True, **extra):
     # No COMPSHARE_* or profile file from the caller's environment: the config is the only source.
+    # Nor OpenSSL's SSL_CERT_FILE / SSL_CERT_DIR, which replace the default ("system") store.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("COMPSHARE_") and k != "ACTIONHOST_PLUGIN_PATH"}
+           if not k.startswith("COMPSHARE_")
+           and k not in ("ACTIONHOST_PLUGIN_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR")}
     env["XDG_CONFIG_HOME"] = env["HOME"] = tempfile.gettempdir() + "/reliability-no-profile"
     if "ASAN_OPTIONS" in env:
         # Sanitizer build: the Python interpreter runs without leak checks (not ours to judge),

@@ -104,6 +104,17 @@ class Tls(unittest.TestCase):
         self.assertEqual(rs.check_result(self, run)["status"], "detached")
         SECRETS.check(self, run, rs.signatures_of(emu.records))
 
+    def test_system_store_is_openssls_default(self):
+        # "The system CA store" is OpenSSL's default verify paths, which SSL_CERT_FILE replaces
+        # (as for curl): whoever sets the environment decides the trust, like ca_file.
+        with rs.Emulator(self.tmp, tls=self.good) as emu:
+            config = rs.write_json(self.tmp, "config.json", rs.config_for(emu.url))
+            run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--params",
+                                json.dumps(PARAMS), env=rs.clean_env(SSL_CERT_FILE=self.good[0]))
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertEqual(rs.check_result(self, run)["status"], "detached")
+        SECRETS.check(self, run, rs.signatures_of(emu.records))
+
     def test_refused_for_another_host_name(self):
         # The emulator presents a certificate for other.example; it is even the trusted CA.
         run, result, records = self.detach(self.other, ca_file=self.other[0])
