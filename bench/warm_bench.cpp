@@ -267,6 +267,7 @@ int run_target(const plugin& lib, const target& t, const options& o) {
 int main(int argc, char** argv) {
     options o;
     std::vector<std::string> servers;
+    std::string plugin_path = BENCH_PLUGIN_PATH;  // --plugin: another build, for before/after
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string {
@@ -279,6 +280,8 @@ int main(int argc, char** argv) {
             o.smoke = true;
         } else if (arg == "--server") {
             servers.push_back(next());  // canned, emulator or http://HOST:PORT
+        } else if (arg == "--plugin") {
+            plugin_path = next();
         } else if (arg == "--rounds") {
             o.rounds = std::stoi(next());
         } else if (arg == "--calls") {
@@ -288,7 +291,7 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: bench_warm [--server canned|emulator|http://HOST:PORT]... "
-                         "[--rounds N] [--calls N] [--c-calls N] [--smoke]\n");
+                         "[--plugin PATH] [--rounds N] [--calls N] [--c-calls N] [--smoke]\n");
             return 2;
         }
     }
@@ -300,7 +303,7 @@ int main(int argc, char** argv) {
         o.calls = 5;
         o.c_calls = 1;
     }
-    const plugin lib(BENCH_PLUGIN_PATH);
+    const plugin lib(plugin_path.c_str());
     int rc = 0;
     for (const auto& name : o.servers) {
         if (name == "canned") {
