@@ -172,12 +172,14 @@ class CliParams(Door):
                  b"\xf4\x90\x80\x80")
         for raw in cases:
             text = b'{"Region":"cn-wlcb","UHostId":"uhost-' + raw + b'","UDiskId":"d"}'
-            for door in ("file", "stdin"):
+            for door in ("file", "stdin", "argv"):
                 with self.subTest(bytes=raw.hex(), door=door):
                     if door == "file":
                         run = self.detach(self.file("utf8.json", text))
-                    else:
+                    elif door == "stdin":
                         run = self.detach("-", stdin=text, binary_stdin=True)
+                    else:  # argv carries any byte but NUL
+                        run = self.detach(text)
                     self.refused(run, "InvalidParameter", 2, "invalid JSON", host=True)
         # In a key, which the plugin would quote in "unknown parameter": refused by the host.
         run = self.detach(self.file("key.json", b'{"\xff":1}'))
