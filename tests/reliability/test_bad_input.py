@@ -12,6 +12,7 @@ import ctypes
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -300,8 +301,8 @@ class CliParams(Door):
     def test_credentials_in_params_are_not_echoed(self):
         for key in ("PrivateKey", "private_key", "Signature", "Password", "SecretKey"):
             with self.subTest(key=key):
-                result = self.refused(self.detach(json.dumps(dict(PARAMS, **{key: rs.PRIVATE_KEY}))),
-                                      "InvalidParameter", 2, key, "looks like a credential")
+                run = self.detach(json.dumps(dict(PARAMS, **{key: rs.PRIVATE_KEY})))
+                result = self.refused(run, "InvalidParameter", 2, key, "looks like a credential")
                 self.assertNotIn(rs.PRIVATE_KEY, json.dumps(result))
 
 
@@ -326,7 +327,7 @@ class Manifests(Door):
 
     def run_installed(self, binary):
         start = time.monotonic()
-        proc = __import__("subprocess").run(
+        proc = subprocess.run(
             [binary, "run", "compshare-disk.detach", "--config", self.config, "--params",
              json.dumps(PARAMS)], capture_output=True, text=True, env=rs.clean_env(),
             timeout=rs.SAFETY_TIMEOUT)
