@@ -99,11 +99,19 @@ done
 printf '%s\n' "${results[@]}" | python3 -c '
 import sys, statistics, collections
 d = collections.defaultdict(list)
+ratios = collections.defaultdict(list)  # each batch run against the wrk figure of its own round
+cap_now = None
 for line in sys.stdin:
-    k, v = line.split(); d[k].append(float(v))
+    k, v = line.split(); v = float(v); d[k].append(v)
+    if k == "cap":
+        cap_now = v
+    else:
+        ratios[k].append(v / cap_now)
 cap = statistics.median(d.pop("cap"))
-print(f"SUMMARY emulator capacity (wrk, median of {len(d) and len(next(iter(d.values())))} runs): {cap:.0f} requests/s")
+print(f"SUMMARY emulator capacity (wrk, median of {len(ratios and next(iter(ratios.values())))} runs): {cap:.0f} requests/s")
 for k, v in d.items():
     m = statistics.median(v)
-    print(f"SUMMARY N={k[1:]}: median {m:.0f} detaches/s (runs {sorted(v)}), {100*m/cap:.0f}% of capacity")
+    r = sorted(ratios[k])
+    print(f"SUMMARY N={k[1:]}: median {m:.0f} detaches/s (runs {sorted(v)}), {100*m/cap:.0f}% of the median capacity; "
+          f"per round {100*statistics.median(r):.0f}% (range {100*r[0]:.0f}-{100*r[-1]:.0f}%)")
 '
