@@ -2,6 +2,8 @@
 
 #include "json_text.hpp"
 
+#include <actionhost/json_quote.hpp>
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -119,19 +121,21 @@ std::string log_sink::format(ah_log_level level, const char* message,
         }
     }
     auto event = parse_event(text.c_str());
+    if (format_ == log_format::json && !event) {
+        // Not one JSON object (or not valid UTF-8): keep the text, quoted so that the line is
+        // still valid JSON.
+        return R"({"ts":")" + iso_time(when) + R"(","level":")" + level_name(level) +
+               R"(","plugin":)" + json_quote(plugin_) +
+               R"(,"event":"invalid_log_event","message":)" + json_quote(text) + "}";
+    }
     if (format_ == log_format::json) {
         Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
         line.set("ts", iso_time(when));
         line.set("level", level_name(level));
         line.set("plugin", plugin_);
-        if (event) {
-            for (const auto& [key, value] : *event) {
-                if (key != "ts" && key != "level" && key != "plugin")
-                    line.set(key, value);
-            }
-        } else {
-            line.set("event", "invalid_log_event");
-            line.set("message", text);
+        for (const auto& [key, value] : *event) {
+            if (key != "ts" && key != "level" && key != "plugin")
+                line.set(key, value);
         }
         return to_json(line);
     }

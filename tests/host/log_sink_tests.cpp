@@ -74,6 +74,9 @@ TEST_CASE("host log sink: a message that is not a JSON object is kept", "[host][
     CHECK(o->getValue<std::string>("level") == "error");
     const auto n = parse(sink.format(AH_LOG_INFO, nullptr, fixed_time));
     CHECK(n->getValue<std::string>("message").empty());
+    // Invalid UTF-8 is replaced (U+FFFD), so the line stays valid JSON.
+    const auto u = parse(sink.format(AH_LOG_INFO, "bad \xff\xfe bytes", fixed_time));
+    CHECK(u->getValue<std::string>("message") == "bad \xEF\xBF\xBD\xEF\xBF\xBD bytes");
 }
 
 TEST_CASE("host log sink: text format for people", "[host][log]") {
