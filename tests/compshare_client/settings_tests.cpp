@@ -96,8 +96,9 @@ TEST_CASE("compshare_client settings precedence per field: config, env, profile"
         CHECK(s.private_key == "PRIV-ENV");
         CHECK(s.base_url == "http://localhost:1234");
         CHECK(s.region == "cn-env");
-        CHECK(s.credentials_source.find("public_key from profile 'default' of " + dir.path() +
-                                        "/compshare/config.json") != std::string::npos);
+        CHECK(s.credentials_source.find("public_key from profile 'default' of " +
+                                        dir.path().string() + "/compshare/config.json") !=
+              std::string::npos);
         CHECK(s.credentials_source.find("private_key from environment") != std::string::npos);
     }
     SECTION("config base_url and region win over env") {
@@ -115,7 +116,7 @@ TEST_CASE("compshare_client settings precedence per field: config, env, profile"
         CHECK(s.base_url == "https://api.compshare.cn");
         CHECK(s.region.empty());
         CHECK(s.credentials_source ==
-              "profile 'default' of " + dir.path() + "/compshare/config.json");
+              "profile 'default' of " + dir.path().string() + "/compshare/config.json");
     }
     SECTION("an empty config string counts as unset") {
         const auto s = resolve_settings(R"({"public_key":"","region":""})", env_of(env));
@@ -141,7 +142,7 @@ TEST_CASE("compshare_client settings profile file via HOME when XDG_CONFIG_HOME 
     CHECK(s.public_key == "PUB-HOME");
     CHECK(s.private_key == "PRIV-HOME");
     CHECK(s.credentials_source ==
-          "profile 'default' of " + dir.path() + "/.config/compshare/config.json");
+          "profile 'default' of " + dir.path().string() + "/.config/compshare/config.json");
 }
 
 TEST_CASE("compshare_client settings XDG_CONFIG_HOME wins over HOME",
@@ -200,7 +201,7 @@ TEST_CASE("compshare_client settings config_file from config and env",
 TEST_CASE("compshare_client settings named config file that does not exist",
           "[compshare_client][settings]") {
     test_support::temp_dir dir;
-    const auto missing = dir.path() + "/nope.json";
+    const auto missing = dir.path().string() + "/nope.json";
     auto e = error_of(R"({"config_file":")" + missing + "\"}", {});
     CHECK(e.type() == "CredentialsMissing");
     CHECK_THAT(e.what(), Catch::Contains(missing) && Catch::Contains("config config_file"));
@@ -255,7 +256,7 @@ TEST_CASE("compshare_client settings CredentialsMissing names every place looked
         const std::string m = e.what();
         CHECK_THAT(m, Catch::Contains("config public_key/private_key"));
         CHECK_THAT(m, Catch::Contains("env COMPSHARE_PUBLIC_KEY/COMPSHARE_PRIVATE_KEY"));
-        CHECK_THAT(m, Catch::Contains("profile 'default' in " + dir.path() +
+        CHECK_THAT(m, Catch::Contains("profile 'default' in " + dir.path().string() +
                                       "/compshare/config.json (file not found)"));
     }
     SECTION("file without the profile") {
@@ -353,7 +354,7 @@ TEST_CASE("compshare_client settings plain http only to loopback", "[compshare_c
 
 TEST_CASE("compshare_client settings ca_file that does not exist", "[compshare_client][settings]") {
     test_support::temp_dir dir;
-    const auto missing = dir.path() + "/missing-ca.pem";
+    const auto missing = dir.path().string() + "/missing-ca.pem";
     auto e = error_of(R"({"public_key":"P","private_key":"S","ca_file":")" + missing + "\"}", {});
     CHECK(e.type() == "InvalidParameter");
     CHECK_THAT(e.what(), Catch::Contains("ca_file") && Catch::Contains(missing));
@@ -372,7 +373,7 @@ TEST_CASE("compshare_client settings process_environment reads the real environm
 TEST_CASE("compshare_client settings profile file that is a folder or too large",
           "[compshare_client][settings]") {
     test_support::temp_dir dir;
-    const auto folder = dir.path() + "/folder.json";
+    const auto folder = dir.path().string() + "/folder.json";
     std::filesystem::create_directories(folder);
     auto e = error_of(R"({"config_file":")" + folder + "\"}", {});
     CHECK(e.type() == "InvalidParameter");

@@ -21,7 +21,8 @@ struct tls_files {
 // A certificate for `host_names` (subjectAltName DNS entries; CN is the first one).
 inline tls_files make_self_signed(const temp_dir& dir, const std::string& prefix,
                                   const std::vector<std::string>& host_names) {
-    tls_files out{dir.path() + "/" + prefix + "-cert.pem", dir.path() + "/" + prefix + "-key.pem"};
+    tls_files out{dir.path().string() + "/" + prefix + "-cert.pem",
+                  dir.path().string() + "/" + prefix + "-key.pem"};
     std::string san = "subjectAltName=";
     for (std::size_t i = 0; i < host_names.size(); ++i) {
         san += (i ? ",DNS:" : "DNS:") + host_names[i];

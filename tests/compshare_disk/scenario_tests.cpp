@@ -1,6 +1,7 @@
 // Scenario tests: the BUILT plugin, loaded through its C ABI, against the in-process emulator.
 // One test per scenario of the detach action.
 #include "scenario_support.hpp"
+#include "temp_dir.hpp"
 
 #include <actionhost/plugin.hpp>
 
@@ -375,24 +376,14 @@ class scoped_env {
     std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
 };
 
-// A fresh directory, removed afterwards.
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "compshare-disk-XXXXXX");
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~temp_dir() { std::filesystem::remove_all(path); }
-};
-
-void isolate_credentials(scoped_env& env, const temp_dir& home) {
+void isolate_credentials(scoped_env& env, const test_support::temp_dir& home) {
     for (const char* name :
          {"COMPSHARE_PUBLIC_KEY", "COMPSHARE_PRIVATE_KEY", "COMPSHARE_PROFILE",
           "COMPSHARE_CONFIG_FILE", "COMPSHARE_BASE_URL", "COMPSHARE_REGION", "COMPSHARE_CA_FILE"}) {
         env.set(name, std::nullopt);
     }
-    env.set("HOME", home.path.string());
-    env.set("XDG_CONFIG_HOME", (home.path / "xdg").string());
+    env.set("HOME", home.path().string());
+    env.set("XDG_CONFIG_HOME", (home / "xdg").string());
 }
 
 std::string keyless_config(const server& emu) {
@@ -404,7 +395,7 @@ std::string keyless_config(const server& emu) {
 TEST_CASE("compshare_disk scenario: missing credentials fail every invoke, not create",
           "[scenario]") {
     server emu(emulator_options());
-    temp_dir home;
+    test_support::temp_dir home;
     scoped_env env;
     isolate_credentials(env, home);
     plugin_instance plugin(keyless_config(emu));
@@ -426,7 +417,7 @@ TEST_CASE("compshare_disk scenario: missing credentials fail every invoke, not c
 
 TEST_CASE("compshare_disk scenario: credentials from the environment", "[scenario]") {
     server emu(emulator_options());
-    temp_dir home;
+    test_support::temp_dir home;
     scoped_env env;
     isolate_credentials(env, home);
     env.set("COMPSHARE_PUBLIC_KEY", std::string(compshare_emulator::default_public_key));
@@ -440,11 +431,11 @@ TEST_CASE("compshare_disk scenario: credentials from the environment", "[scenari
 
 TEST_CASE("compshare_disk scenario: credentials from a compshare-cli profile file", "[scenario]") {
     server emu(emulator_options());
-    temp_dir home;
+    test_support::temp_dir home;
     scoped_env env;
     isolate_credentials(env, home);
-    std::filesystem::create_directories(home.path / "xdg" / "compshare");
-    std::ofstream(home.path / "xdg" / "compshare" / "config.json")
+    std::filesystem::create_directories(home / "xdg" / "compshare");
+    std::ofstream(home / "xdg" / "compshare" / "config.json")
         << R"({"current_profile":"work","profiles":{"work":{"public_key":")"
         << compshare_emulator::default_public_key << R"(","private_key":")"
         << compshare_emulator::default_private_key << R"("}}})";

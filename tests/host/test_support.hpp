@@ -1,36 +1,14 @@
 // Helpers shared by the host tests: a temporary folder and small file writers.
 #pragma once
 
-#include <cstdlib>
+#include "temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 namespace test_support {
-
-// A fresh folder under $TMPDIR, removed with everything in it.
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "actionhost-host-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 inline void write_file(const std::filesystem::path& file, const std::string& text) {
     std::filesystem::create_directories(file.parent_path());

@@ -1,4 +1,4 @@
-// A temporary folder for one test, removed with everything in it at the end of the scope.
+// A fresh folder for one test under $TMPDIR, removed with everything in it at the end of the scope.
 #pragma once
 
 #include <cstdlib>
@@ -13,7 +13,7 @@ class temp_dir {
   public:
     temp_dir() {
         std::string pattern =
-            (std::filesystem::temp_directory_path() / "compshare_client_test.XXXXXX").string();
+            (std::filesystem::temp_directory_path() / "actionhost-test-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr)
             throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
@@ -25,11 +25,12 @@ class temp_dir {
     temp_dir(const temp_dir&) = delete;
     temp_dir& operator=(const temp_dir&) = delete;
 
-    const std::string& path() const noexcept { return path_; }
+    const std::filesystem::path& path() const noexcept { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
     // Writes `content` to path()/relative (creating folders); returns the full path.
     std::string write(const std::string& relative, const std::string& content) const {
-        const std::filesystem::path file = std::filesystem::path(path_) / relative;
+        const std::filesystem::path file = path_ / relative;
         std::filesystem::create_directories(file.parent_path());
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
         out << content;
@@ -39,7 +40,7 @@ class temp_dir {
     }
 
   private:
-    std::string path_;
+    std::filesystem::path path_;
 };
 
 }  // namespace test_support
