@@ -2,6 +2,7 @@
 // signed with them (form, JSON, GET) and rejecting tampered ones.
 #include "emulator_client.hpp"
 #include "request_params.hpp"
+#include "signature_vectors.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,75 +11,16 @@ using compshare_emulator::default_private_key;
 using compshare_emulator::default_public_key;
 using emulator_test::param_map;
 
-namespace {
-
-param_map with_key(param_map params) {
-    params["PublicKey"] = default_public_key;
-    return params;
-}
-
-const param_map v2_params = with_key({{"Action", "CreateUHostInstance"},
-                                      {"CPU", "2"},
-                                      {"ChargeType", "Month"},
-                                      {"DiskSpace", "10"},
-                                      {"ImageId", "f43736e1-65a5-4bea-ad2e-8a46e18883c2"},
-                                      {"LoginMode", "Password"},
-                                      {"Memory", "2048"},
-                                      {"Name", "Host01"},
-                                      {"Password", "VUNsb3VkLmNu"},
-                                      {"Quantity", "1"},
-                                      {"Region", "cn-bj2"},
-                                      {"Zone", "cn-bj2-04"}});
-
-}  // namespace
-
-TEST_CASE("emulator signature: official test vectors V1-V7", "[emulator][signature]") {
-    CHECK(
-        compute_signature(
-            with_key({{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"}}),
-            default_private_key) == "cba5cf5ec4d4233d206b1b54951e3787350a642f");
-    CHECK(compute_signature(v2_params, default_private_key) ==
-          "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65");
-    param_map v3 = with_key({{"Action", "AllocateBackendBatch"}});
-    const char* cycle[] = {"foo", "bar", "42"};
-    for (int i = 0; i < 12; ++i) {
-        v3["Backends." + std::to_string(i)] = cycle[i % 3];
+TEST_CASE("emulator signature: the reference's test vectors", "[emulator][signature]") {
+    for (const auto& v : test_support::signature_vectors()) {
+        INFO(v.name);
+        CHECK(compute_signature(param_map(v.params.begin(), v.params.end()), v.private_key) ==
+              v.signature);
+        // The Signature parameter itself is never signed.
+        param_map with_signature(v.params.begin(), v.params.end());
+        with_signature["Signature"] = "anything";
+        CHECK(compute_signature(with_signature, v.private_key) == v.signature);
     }
-    CHECK(compute_signature(v3, default_private_key) == "6bc32642779f8cb0bb3d3f128b1c0688abf9a1a3");
-    param_map v4 = v2_params;
-    v4["SecurityToken"] = "some_stoken";
-    CHECK(compute_signature(v4, default_private_key) == "170c480ad176a247b324eb92a2cfe536aacfbd04");
-    CHECK(compute_signature(with_key({{"Action", "DescribeUHostInstance"},
-                                      {"Region", "cn-bj2"},
-                                      {"Proportion", "35"}}),
-                            default_private_key) == "da620b97de476947302291fc93a2d8b0710be328");
-    CHECK(compute_signature(with_key({{"Action", "DescribeUHostInstance"},
-                                      {"Region", "cn-bj2"},
-                                      {"Proportion", "65.722"}}),
-                            default_private_key) == "5e39dd48144d6a075328e56a6c5e9df6c39ae939");
-    CHECK(compute_signature({{"foo", "bar"}}, "my_private_key") ==
-          "634edc1bb957c0d65e5ab5494cf3b7784fbc87af");
-    CHECK(compute_signature({{"foo", "bar"}, {"PublicKey", "my_public_key"}}, "my_private_key") ==
-          "d4411ab30953fb0bbcb1e7313081f05e4e91a394");
-    // The Signature parameter itself is never signed.
-    param_map signed_v2 = v2_params;
-    signed_v2["Signature"] = "anything";
-    CHECK(compute_signature(signed_v2, default_private_key) ==
-          "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65");
-}
-
-TEST_CASE("emulator signature: derived DetachCompshareDisk vectors", "[emulator][signature]") {
-    param_map params = with_key({{"Action", "DetachCompshareDisk"},
-                                 {"Region", "cn-wlcb"},
-                                 {"Zone", "cn-wlcb-01"},
-                                 {"UHostId", "uhost-xxxx"},
-                                 {"UDiskId", "udisk-xxxx"},
-                                 {"Device", "/dev/vdb"}});
-    CHECK(compute_signature(params, default_private_key) ==
-          "a6ec6e07f490cd46e91684c1bc444124c4f62573");
-    params.erase("Device");
-    CHECK(compute_signature(params, default_private_key) ==
-          "7573a643e39b9b8dcc620eab5c57fe1f34c37f1b");
 }
 
 TEST_CASE("emulator params: JSON bodies are flattened and stringified like the SDKs",
