@@ -389,6 +389,49 @@ TEST_CASE("compshare_client cancel before a call sends nothing",
     CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
 }
 
+TEST_CASE("compshare_client a deadline bounds the wait for an answer and the retries",
+          "[compshare_client][emulator][deadline]") {
+    compshare_emulator::server emu({});
+    test_support::test_host host;
+    auto settings = settings_for(emu.base_url());
+    settings.timeout = 30s;  // the configured per-request timeout alone would wait 30 s
+    api_client client(settings, host.host(), fast_retries());
+
+    SECTION("an answer that would come after the deadline is not waited for") {
+        emu.add_fault(R"({"action":"*","mode":"delay","delay_ms":20000,"times":10})");
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            client.call(describe, describe_params, call_kind::read,
+                        std::chrono::steady_clock::now() + 300ms);
+            FAIL("the delayed call succeeded");
+        } catch (const api_failure& f) {
+            CHECK(f.kind == failure_kind::network);
+            CHECK(f.retryable);
+            CHECK(f.attempts == 1);  // no retry could finish in time
+        }
+        CHECK(std::chrono::steady_clock::now() - started < 10s);
+    }
+    SECTION("a deadline already past sends nothing") {
+        try {
+            client.call(detach, detach_params, call_kind::write, std::chrono::steady_clock::now());
+            FAIL("a call past its deadline was made");
+        } catch (const api_failure& f) {
+            CHECK(f.reason == "deadline");
+            CHECK(f.retryable);
+            CHECK_FALSE(f.maybe_sent);
+        }
+        CHECK(emu.count(detach) == 0);
+    }
+    SECTION("after a deadline-bounded call, the configured timeout applies again") {
+        emu.add_fault(R"({"action":"*","mode":"delay","delay_ms":20000})");
+        CHECK_THROWS_AS(client.call(describe, describe_params, call_kind::read,
+                                    std::chrono::steady_clock::now() + 200ms),
+                        api_failure);
+        emu.add_fault(R"({"action":"*","mode":"delay","delay_ms":400})");
+        CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
+    }
+}
+
 TEST_CASE("compshare_client HTTPS against the emulator", "[compshare_client][emulator][tls]") {
     test_support::temp_dir dir;
     const auto good = test_support::make_self_signed(dir, "localhost", {"localhost"});

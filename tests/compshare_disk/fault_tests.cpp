@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 using namespace compshare_disk_test;
 using compshare_emulator::server;
 
@@ -190,6 +192,23 @@ TEST_CASE("compshare_disk faults: polls failing until the deadline end in WaitTi
     CHECK(r.error_type() == "WaitTimeout");
     CHECK_THAT(r.result->getValue<std::string>("message"), Catch::Contains("last poll failure"));
     CHECK_FALSE(plugin.events_named("poll_failed").empty());
+    CHECK(emu.accepted(detach) == 1);
+}
+
+TEST_CASE("compshare_disk faults: a slow poll does not stretch the wait past its deadline",
+          "[faults]") {
+    server emu(emulator_options());
+    // Every poll answered after 20 s; the configured request timeout alone would wait 30 s.
+    emu.add_fault(
+        R"({"action":"DescribeCompShareInstance","mode":"delay","delay_ms":20000,"times":1000})");
+    plugin_instance plugin(plugin_config(emu, R"("timeout_seconds": 30)"));
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = plugin.invoke(detach_params(
+        stopped_host, data1, R"("Precheck":false,"Device":"/dev/vdb","WaitTimeoutSeconds":0.5)"));
+    INFO(r.json);
+    CHECK(r.status == AH_TIMEOUT);
+    CHECK(r.error_type() == "WaitTimeout");
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
     CHECK(emu.accepted(detach) == 1);
 }
 

@@ -58,7 +58,16 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
 
 api_client::~api_client() = default;
 
-api_reply api_client::call(const std::string& action, param_map params, call_kind kind) {
+api_reply api_client::call(const std::string& action, param_map params, call_kind kind,
+                           std::optional<std::chrono::steady_clock::time_point> deadline) {
+    using std::chrono::milliseconds;
+    using std::chrono::steady_clock;
+    // The time left before the deadline (nullopt: no deadline).
+    const auto time_left = [&]() -> std::optional<milliseconds> {
+        if (!deadline)
+            return std::nullopt;
+        return std::chrono::duration_cast<milliseconds>(*deadline - steady_clock::now());
+    };
     auto& cancel = host_.cancellation();
 
     params.erase("Signature");
@@ -81,6 +90,14 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
                             false, attempt - 1);
         }
 
+        const auto left = time_left();
+        if (left && left->count() <= 0) {
+            auto f = make_failure(failure_kind::network, action, "deadline",
+                                  "no time left before the deadline for " + action, true, false);
+            f.attempts = attempt - 1;
+            throw f;
+        }
+
         // Re-signed every attempt, as the SDKs do.
         params["Signature"] = sign(params, settings_.private_key);
         const std::string body = form_encode(params);
@@ -90,7 +107,8 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
 
         std::optional<attempt_failure> failed;
         try {
-            const http_response response = transport_->post(body, settings_.user_agent, cancel);
+            const http_response response =
+                transport_->post(body, settings_.user_agent, cancel, left);
             stats_.connections_opened += transport_->connections_opened() - connections_before;
             if (!response.request_id.empty())
                 stats_.request_ids.push_back(response.request_id);
@@ -126,6 +144,11 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
         auto delay = policy_.delay(attempt);
         if (failed->retry_after) {
             delay = std::max(delay, std::min(*failed->retry_after, policy_.cap()));
+        }
+        if (const auto remaining = time_left(); remaining && *remaining <= delay) {
+            // The retry could not finish before the deadline: give up now.
+            throw with_message(failed->error, std::string(failed->error.what()) +
+                                                  " (no retry: the deadline is too close)");
         }
         ++stats_.retries;
         host_.log(AH_LOG_WARNING,

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -83,7 +84,11 @@ class api_client {
     // full jitter (each retry logged through the host as a "retry" event with reason and delay).
     // Returns a RetCode-0 reply or throws api_failure. ProjectId from the settings is added when
     // set and not already in params. Cancellation interrupts the request and the backoff.
-    api_reply call(const std::string& action, param_map params, call_kind kind);
+    // With a deadline, no attempt waits for an answer past it (each attempt's timeout is cut to
+    // the time left) and no retry starts that could not finish before it; a call that runs out
+    // of time throws a retryable network failure with reason "deadline".
+    api_reply call(const std::string& action, param_map params, call_kind kind,
+                   std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
     const call_stats& stats() const noexcept { return stats_; }
     void reset_stats() { stats_ = {}; }

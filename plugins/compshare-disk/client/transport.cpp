@@ -142,7 +142,8 @@ void api_client::transport::reset() noexcept {
     }
 }
 
-void api_client::transport::open(actionhost::cancel_signal& cancel) {
+void api_client::transport::open(actionhost::cancel_signal& cancel,
+                                 std::chrono::milliseconds timeout) {
     const auto now = std::chrono::steady_clock::now();
     if (session_ && (!session_->connected() || now - last_used_ > idle_limit ||
                      socket_is_stale(session_->socket().impl()->sockfd()))) {
@@ -158,7 +159,7 @@ void api_client::transport::open(actionhost::cancel_signal& cancel) {
     // The connection is made here, on a socket we create, rather than inside Poco's
     // sendRequest(): so the connect and the TLS handshake are guarded for cancellation too, and
     // a session built on a connected socket has no host to reconnect to behind our back.
-    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count());
+    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
     try {
         const Poco::Net::SocketAddress address(endpoint_.host, endpoint_.port);
         if (!endpoint_.secure && !address.host().isLoopback()) {
@@ -196,14 +197,31 @@ void api_client::transport::open(actionhost::cancel_signal& cancel) {
     }
     session_->setTimeout(t, t, t);
     session_->setKeepAlive(true);
+    socket_timeout_ = timeout;
     guard_fd_ = ::fcntl(session_->socket().impl()->sockfd(), F_DUPFD_CLOEXEC, 0);
     ++connections_opened_;
 }
 
+// A kept-alive socket has the timeouts of the exchange before; set them only when they change
+// (a deadline cut this exchange short, or the one before), to keep a system call off the usual
+// path.
+void api_client::transport::apply_timeout(std::chrono::milliseconds timeout) {
+    if (timeout == socket_timeout_)
+        return;
+    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+    session_->setTimeout(t, t, t);
+    session_->socket().setSendTimeout(t);
+    session_->socket().setReceiveTimeout(t);
+    socket_timeout_ = timeout;
+}
+
 http_response api_client::transport::post(const std::string& form_body,
                                           const std::string& user_agent,
-                                          actionhost::cancel_signal& cancel) {
-    open(cancel);
+                                          actionhost::cancel_signal& cancel,
+                                          std::optional<std::chrono::milliseconds> timeout) {
+    const auto exchange_timeout = timeout && *timeout < timeout_ ? *timeout : timeout_;
+    open(cancel, exchange_timeout);
+    apply_timeout(exchange_timeout);
     auto& http = *session_;
     exchange_phase phase = exchange_phase::sending;
     http_response out;

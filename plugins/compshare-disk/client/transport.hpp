@@ -41,9 +41,11 @@ class api_client::transport {
     ~transport();
 
     // POSTs one form body. Throws transport_error. Cancellation (a cancel_signal request) shuts
-    // the socket down; the caller checks the signal to tell a cancel from a failure.
+    // the socket down; the caller checks the signal to tell a cancel from a failure. `timeout`,
+    // when shorter than the configured one, bounds this exchange (connect, send, receive).
     http_response post(const std::string& form_body, const std::string& user_agent,
-                       actionhost::cancel_signal& cancel);
+                       actionhost::cancel_signal& cancel,
+                       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
     // Drops the connection (after a failure or a cancel): the next post() opens a new one.
     void reset() noexcept;
@@ -53,10 +55,12 @@ class api_client::transport {
     std::string host() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
 
   private:
-    void open(actionhost::cancel_signal& cancel);
+    void open(actionhost::cancel_signal& cancel, std::chrono::milliseconds timeout);
+    void apply_timeout(std::chrono::milliseconds timeout);
 
     endpoint endpoint_;
-    std::chrono::milliseconds timeout_;
+    std::chrono::milliseconds timeout_;           // configured, per exchange
+    std::chrono::milliseconds socket_timeout_{};  // what the open socket has now
     struct tls;
     std::unique_ptr<tls> tls_;                               // only for https
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;  // null = no connection

@@ -139,15 +139,18 @@ class detach_run {
         return text;
     }
 
-    // One DescribeCompShareInstance; API failures are classified with `context`.
-    std::optional<instance_view> describe(const std::string& context) {
+    // One DescribeCompShareInstance; API failures are classified with `context`. A deadline
+    // (the wait's) bounds the call and its retries.
+    std::optional<instance_view> describe(const std::string& context,
+                                          std::optional<clock::time_point> deadline = {}) {
         param_map params{{"Region", p_.region}, {"UHostIds.0", p_.uhost_id}};
         if (!p_.zone.empty())
             params["Zone"] = p_.zone;
         if (!p_.project_id.empty())
             params["ProjectId"] = p_.project_id;
         try {
-            const auto reply = client_.call(describe_action, std::move(params), call_kind::read);
+            const auto reply =
+                client_.call(describe_action, std::move(params), call_kind::read, deadline);
             return parse_describe(*reply.body, p_.uhost_id);
         } catch (const api_failure& f) {
             auto e = classify(f, context);
@@ -351,7 +354,7 @@ class detach_run {
             const int number = ++r_.timing.polls;
             std::optional<instance_view> view;
             try {
-                view = describe(context);
+                view = describe(context, deadline);
             } catch (const stop& s) {
                 // A poll that failed after the client's own retries does not end the wait:
                 // the detach is in flight either way; keep polling until the deadline.
