@@ -2,6 +2,7 @@
 // owns a plugin instance (with its own keep-alive connection) and detaches distinct disks; and
 // detaches that wait for a slow detach are cancelled from other threads. Through the C ABI only.
 #include "c_abi.hpp"
+#include "fleet_state.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,36 +29,7 @@ const plugin_library& library() {
     return loaded;
 }
 
-std::string host_id(int index) {
-    return "uhost-conc-" + std::to_string(index);
-}
-std::string disk_id(int host, int disk) {
-    return "udisk-conc-" + std::to_string(host) + "-" + std::to_string(disk);
-}
-
-// `hosts` stopped instances, each with a system disk and `disks` data disks (/dev/vdb, ...).
-std::string state_document(int hosts, int disks) {
-    std::string instances;
-    for (int h = 0; h < hosts; ++h) {
-        std::string disk_set =
-            R"({"DiskId":"bsd-conc-)" + std::to_string(h) +
-            R"(","DiskType":"CLOUD_SSD","IsBoot":"True","Drive":"/dev/vda","Size":100})";
-        for (int d = 0; d < disks; ++d) {
-            disk_set += R"(,{"DiskId":")" + disk_id(h, d) +
-                        R"(","DiskType":"CLOUD_SSD","IsBoot":"False","Drive":"/dev/vd)" +
-                        std::string(1, static_cast<char>('b' + d)) + R"(","Size":200})";
-        }
-        if (h != 0)
-            instances += ",";
-        instances += R"({"UHostId":")" + host_id(h) +
-                     R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Name":"conc","State":"Stopped",)"
-                     R"("DiskSet":[)" +
-                     disk_set + "]}";
-    }
-    return std::string(R"({"KeyPairs":[{"PublicKey":")") + compshare_emulator::default_public_key +
-           R"(","PrivateKey":")" + compshare_emulator::default_private_key +
-           R"("}],"Instances":[)" + instances + R"(],"Disks":[]})";
-}
+const test_support::fleet pool("conc");
 
 std::string config_for(const compshare_emulator::server& server) {
     return std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
@@ -66,7 +38,7 @@ std::string config_for(const compshare_emulator::server& server) {
 }
 
 std::string detach_params(int host, int disk) {
-    return R"({"UHostId":")" + host_id(host) + R"(","UDiskId":")" + disk_id(host, disk) +
+    return R"({"UHostId":")" + pool.host_id(host) + R"(","UDiskId":")" + pool.disk_id(host, disk) +
            R"(","PollIntervalSeconds":0.1})";
 }
 
@@ -97,7 +69,7 @@ TEST_CASE("concurrency: compshare-disk detaches distinct disks from several thre
     constexpr int total = hosts * disks_per_host;
 
     compshare_emulator::options options;
-    options.state_json = state_document(hosts, disks_per_host);
+    options.state_json = pool.state_json(hosts, disks_per_host);
     compshare_emulator::server server(options);
 
     std::atomic<int> detached{0};
@@ -111,7 +83,7 @@ TEST_CASE("concurrency: compshare-disk detaches distinct disks from several thre
                 const auto result = worker.call("detach", detach_params(host, disk));
                 if (result.status == AH_OK &&
                     result.json.find("\"status\":\"detached\"") != std::string::npos &&
-                    result.json.find(disk_id(host, disk)) != std::string::npos) {
+                    result.json.find(pool.disk_id(host, disk)) != std::string::npos) {
                     ++detached;
                 } else {
                     std::lock_guard<std::mutex> lock(wrong_mutex);
@@ -135,7 +107,7 @@ TEST_CASE(
     constexpr int instance_count = 4;
 
     compshare_emulator::options options;
-    options.state_json = state_document(instance_count, 1);
+    options.state_json = pool.state_json(instance_count, 1);
     options.detach_delay_ms = 10 * 60 * 1000;  // the disks stay "detaching": the waits never end
     compshare_emulator::server server(options);
 

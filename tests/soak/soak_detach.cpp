@@ -11,6 +11,8 @@
 // Usage: soak_detach [--invokes N] [--warmup N] [--no-rss-check]
 #include <actionhost/plugin_api.h>
 
+#include "fleet_state.hpp"
+
 #include <compshare_emulator/server.hpp>
 
 #include <Poco/JSON/Object.h>
@@ -87,34 +89,7 @@ int open_fds() {
     return count - 1;  // the directory stream's own descriptor
 }
 
-std::string host_id(int h) {
-    return "uhost-soak-" + std::to_string(h);
-}
-std::string disk_id(int h, int d) {
-    return "udisk-soak-" + std::to_string(h) + "-" + std::to_string(d);
-}
-
-// `pool_hosts` stopped instances, each with a boot disk and `disks_per_host` data disks.
-std::string pool_state() {
-    std::string instances;
-    for (int h = 0; h < pool_hosts; ++h) {
-        std::string disks =
-            R"({"DiskId":"bsd-soak-)" + std::to_string(h) +
-            R"(","DiskType":"CLOUD_SSD","IsBoot":"True","Drive":"/dev/vda","Size":50})";
-        for (int d = 0; d < disks_per_host; ++d) {
-            disks += R"(,{"DiskId":")" + disk_id(h, d) +
-                     R"(","DiskType":"CLOUD_SSD","IsBoot":"False","Drive":"/dev/vd)" +
-                     std::string(1, static_cast<char>('b' + d)) + R"(","Size":100})";
-        }
-        instances += std::string(h == 0 ? "" : ",") + R"({"UHostId":")" + host_id(h) +
-                     R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Name":"soak","State":"Stopped",)"
-                     R"("DiskSet":[)" +
-                     disks + "]}";
-    }
-    return std::string(R"({"KeyPairs":[{"PublicKey":")") + compshare_emulator::default_public_key +
-           R"(","PrivateKey":")" + compshare_emulator::default_private_key +
-           R"("}],"Instances":[)" + instances + R"(],"Disks":[]})";
-}
+const test_support::fleet pool("soak");
 
 // The plugin's C ABI, resolved from the built module as any host does.
 class plugin_module {
@@ -203,7 +178,7 @@ figures run(const soak_options& o) {
     const plugin_module module(COMPSHARE_DISK_PLUGIN);
     {
         compshare_emulator::options emulator_options;
-        emulator_options.state_json = pool_state();
+        emulator_options.state_json = pool.state_json(pool_hosts, disks_per_host);
         compshare_emulator::server server(emulator_options);
         const std::string initial_state = server.state_json();
         plugin_instance plugin(
@@ -220,7 +195,7 @@ figures run(const soak_options& o) {
             int this_round = 0;
             for (int h = 0; h < pool_hosts && done < o.invokes; ++h) {
                 for (int d = 0; d < disks_per_host && done < o.invokes; ++d) {
-                    plugin.detach(host_id(h), disk_id(h, d));
+                    plugin.detach(pool.host_id(h), pool.disk_id(h, d));
                     ++this_round;
                     if (++done == o.warmup) {
                         f.rss_warm = resident_bytes();
