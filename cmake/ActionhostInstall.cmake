@@ -4,7 +4,7 @@
 # (actionhost_add_plugin) install themselves.
 #
 # Layout under the prefix:
-#   include/actionhost/{plugin_api.h,plugin.hpp,json_quote.hpp}
+#   include/actionhost/{plugin_api.h,plugin.hpp,json_writer.hpp}
 #   <libdir>/cmake/actionhost/{actionhostConfig,actionhostConfigVersion,actionhostTargets}.cmake
 #   <libdir>/cmake/actionhost/{ActionhostPlugin.cmake,EmbedManifest.cmake,plugin_exports.map}
 #   <libdir>/pkgconfig/actionhost-plugin.pc

@@ -2,7 +2,7 @@
 
 #include "json_text.hpp"
 
-#include <actionhost/json_quote.hpp>
+#include <actionhost/json_writer.hpp>
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>

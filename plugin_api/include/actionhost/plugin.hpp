@@ -16,7 +16,7 @@
 #pragma once
 
 #include <actionhost/plugin_api.h>
-#include <actionhost/json_quote.hpp>
+#include <actionhost/json_writer.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -59,10 +59,11 @@ struct outcome {
     // {"ok": false, "error": {"type", "message", "retryable"}} with the matching status.
     static outcome failure(ah_status status, std::string_view type, std::string_view message,
                            bool retryable = false) {
-        std::string json = "{\"ok\":false,\"error\":{\"type\":" + json_quote(type) +
-                           ",\"message\":" + json_quote(message) +
-                           ",\"retryable\":" + (retryable ? "true" : "false") + "}}";
-        return {status, std::move(json), std::string(message)};
+        json_writer json;
+        json.begin_object().member("ok", false).key("error").begin_object();
+        json.member("type", type).member("message", message).member("retryable", retryable);
+        json.end_object().end_object();
+        return {status, json.take(), std::string(message)};
     }
     static outcome unknown_action(std::string_view action) {
         return failure(AH_UNKNOWN_ACTION, "UnknownAction",
@@ -222,10 +223,12 @@ class host {
             log_(ctx_, level, event_json.c_str());
     }
     // Convenience for a plain event: {"event": event, "message": message}.
-    void log(ah_log_level level, std::string_view event, std::string_view message) const {
+    void log(ah_log_level level, std::string_view name, std::string_view message) const {
         if (log_ == nullptr)
             return;
-        log(level, "{\"event\":" + json_quote(event) + ",\"message\":" + json_quote(message) + "}");
+        json_writer event;
+        event.begin_object().member("event", name).member("message", message).end_object();
+        log(level, event.str());
     }
 
     cancel_signal& cancellation() const noexcept { return cancel_; }

@@ -7,6 +7,8 @@
 #include "signature.hpp"
 #include "transport.hpp"
 
+#include <actionhost/json_writer.hpp>
+
 #include <Poco/Exception.h>
 
 #include <algorithm>
@@ -20,11 +22,16 @@ std::string retry_event(const std::string& action, int next_attempt, const api_f
     const std::string message =
         std::string(failure.what()) + "; retry " + std::to_string(next_attempt - 1) + " of " +
         std::to_string(max_retries) + " in " + std::to_string(delay.count()) + " ms";
-    return "{\"event\":\"retry\",\"action\":" + actionhost::json_quote(action) +
-           ",\"attempt\":" + std::to_string(next_attempt) +
-           ",\"reason\":" + actionhost::json_quote(failure.reason) +
-           ",\"delay_ms\":" + std::to_string(delay.count()) +
-           ",\"message\":" + actionhost::json_quote(message) + "}";
+    actionhost::json_writer event;
+    event.begin_object()
+        .member("event", "retry")
+        .member("action", action)
+        .member("attempt", next_attempt)
+        .member("reason", failure.reason)
+        .member("delay_ms", static_cast<long long>(delay.count()))
+        .member("message", message)
+        .end_object();
+    return event.take();
 }
 
 api_failure cancelled(const std::string& action, const std::string& what, bool maybe_sent,

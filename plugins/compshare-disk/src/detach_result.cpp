@@ -1,8 +1,9 @@
 #include "detach_result.hpp"
 
-#include "json_writer.hpp"
+#include <actionhost/json_writer.hpp>
 
 namespace compshare::detach {
+using actionhost::json_writer;
 
 std::string to_json(const detach_report& r) {
     json_writer w;

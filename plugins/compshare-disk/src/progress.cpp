@@ -1,8 +1,9 @@
 #include "progress.hpp"
 
-#include "json_writer.hpp"
+#include <actionhost/json_writer.hpp>
 
 namespace compshare::detach {
+using actionhost::json_writer;
 namespace {
 
 // Starts {"event":..., "message":..., "uhost_id":..., "udisk_id":... ; the caller adds fields and
