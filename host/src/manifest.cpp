@@ -7,6 +7,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -61,6 +62,87 @@ bool valid_name(const std::string& name) {
     return true;
 }
 
+namespace {
+
+constexpr std::pair<error_class, std::string_view> class_names[] = {
+    {error_class::usage, "usage"},
+    {error_class::credentials, "credentials"},
+    {error_class::precondition, "precondition"},
+    {error_class::remote, "remote"},
+    {error_class::transient, "transient"},
+    {error_class::timeout, "timeout"},
+    {error_class::cancelled, "cancelled"},
+    {error_class::internal, "internal"},
+};
+
+// Error types are PascalCase words: [A-Z][A-Za-z0-9]*, 64 at most.
+bool valid_error_type(const std::string& type) {
+    if (type.empty() || type.size() > 64 || type[0] < 'A' || type[0] > 'Z')
+        return false;
+    for (const char c : type) {
+        if (!std::isalnum(static_cast<unsigned char>(c)))
+            return false;
+    }
+    return true;
+}
+
+std::vector<error_decl> parse_errors(const Poco::JSON::Object& doc, const validator& v) {
+    const auto errors = v.object_field(doc, "errors", "errors");
+    if (errors->size() == 0)
+        v.fail("errors", "must declare at least one error type");
+    std::string names;
+    for (const auto& c : class_names)
+        names += (names.empty() ? "" : ", ") + std::string(c.second);
+    std::vector<error_decl> out;
+    for (const auto& [type, value] : *errors) {
+        const std::string path = "errors." + type;
+        if (!valid_error_type(type))
+            v.fail(path, "is not an error type name: it must match [A-Z][A-Za-z0-9]* (64 at most)");
+        const auto entry = errors->getObject(type);
+        if (!entry)
+            v.fail(path, "must be a JSON object");
+        error_decl decl;
+        decl.type = type;
+        const std::string name = v.string_field(*entry, "class", path + ".class");
+        const auto kind = error_class_from_name(name);
+        if (!kind)
+            v.fail(path + ".class", "is \"" + name + "\"; it must be one of " + names);
+        decl.kind = *kind;
+        if (!entry->has("retryable") || !entry->get("retryable").isBoolean())
+            v.fail(path + ".retryable", "must be true or false");
+        decl.retryable = entry->getValue<bool>("retryable");
+        decl.description = v.string_field(*entry, "description", path + ".description");
+        out.push_back(std::move(decl));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string_view error_class_name(error_class c) {
+    for (const auto& [value, name] : class_names) {
+        if (value == c)
+            return name;
+    }
+    return "internal";
+}
+
+std::optional<error_class> error_class_from_name(std::string_view name) {
+    for (const auto& [value, text] : class_names) {
+        if (text == name)
+            return value;
+    }
+    return std::nullopt;
+}
+
+const error_decl* manifest::find_error(std::string_view type) const {
+    for (const auto& e : errors) {
+        if (e.type == type)
+            return &e;
+    }
+    return nullptr;
+}
+
 const action_info* manifest::find_action(const std::string& action) const {
     for (const auto& a : actions) {
         if (a.name == action)
@@ -89,6 +171,7 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
         v.fail("library", "must not be empty");
     m.library = file.parent_path() / library;  // an absolute name stays absolute
     m.config_schema = v.object_field(doc, "config_schema", "config_schema");
+    m.errors = parse_errors(doc, v);
 
     if (!doc.has("actions"))
         v.fail("actions", "is missing");
@@ -118,6 +201,50 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
         m.actions.push_back(std::move(info));
     }
     return m;
+}
+
+namespace {
+
+// result_schema.properties.error.properties.type.enum, or null.
+Poco::JSON::Array::Ptr allowed_error_types(const Poco::JSON::Object::Ptr& result_schema) {
+    Poco::JSON::Object::Ptr node = result_schema;
+    for (const char* key : {"properties", "error", "properties", "type"}) {
+        if (!node)
+            return nullptr;
+        node = node->getObject(key);
+    }
+    return node ? node->getArray("enum") : nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> error_declaration_problems(const manifest& m) {
+    std::vector<std::string> problems;
+    std::set<std::string> listed;
+    for (const auto& a : m.actions) {
+        const auto allowed = allowed_error_types(a.result_schema);
+        if (!allowed) {
+            problems.push_back("the result schema of action \"" + a.name +
+                               "\" does not list its error types "
+                               "(properties.error.properties.type.enum)");
+            continue;
+        }
+        for (const auto& value : *allowed) {
+            const std::string type = value.isString() ? value.extract<std::string>() : "";
+            if (m.find_error(type) == nullptr) {
+                problems.push_back("action \"" + a.name + "\" can return error.type \"" + type +
+                                   "\", which \"errors\" does not declare");
+            }
+            listed.insert(type);
+        }
+    }
+    for (const auto& e : m.errors) {
+        if (listed.count(e.type) == 0) {
+            problems.push_back("\"errors\" declares \"" + e.type +
+                               "\", which no action's result schema lists");
+        }
+    }
+    return problems;
 }
 
 manifest load_manifest(const std::filesystem::path& file) {

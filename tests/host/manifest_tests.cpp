@@ -76,8 +76,33 @@ TEST_CASE("host manifest: errors name the file and the field", "[host][manifest]
          R"(field "config_schema" must be a JSON object)"},
         {replace(good, R"("actions": [)", R"("actions": 1, "x": [)"),
          R"(field "actions" must be an array)"},
+        {replace(good, R"("errors": {"NoopFailed")", R"("x": {"NoopFailed")"),
+         R"(field "errors" is missing)"},
+        {replace(good, R"("errors": {"NoopFailed": {)", R"("errors": {"noopFailed": {)"),
+         R"(field "errors.noopFailed" is not an error type name)"},
+        {replace(good, R"("errors": {"NoopFailed": {)", R"("errors": {"Noop-Failed": {)"),
+         R"(field "errors.Noop-Failed" is not an error type name)"},
+        {replace(good, R"("errors": {"NoopFailed": {"class": "remote", )",
+                 R"("errors": {)"
+                 R"("NoopFailed": {)"),
+         R"(field "errors.NoopFailed.class" is missing)"},
+        {replace(good, R"("class": "remote")", R"("class": "fatal")"),
+         R"(field "errors.NoopFailed.class" is "fatal"; it must be one of usage, credentials, )"
+         R"(precondition, remote, transient, timeout, cancelled, internal)"},
+        {replace(good, R"("retryable": false)", R"("retryable": "no")"),
+         R"(field "errors.NoopFailed.retryable" must be true or false)"},
+        {replace(good, R"(, "description": "e")", ""),
+         R"(field "errors.NoopFailed.description" is missing)"},
+        {replace(good,
+                 R"("errors": {"NoopFailed": {"class": "remote", "retryable": false, )"
+                 R"("description": "e"}})",
+                 R"("errors": {})"),
+         R"(field "errors" must declare at least one error type)"},
+        {replace(good, R"("errors": {"NoopFailed")", R"("errors": [], "y": {"NoopFailed")"),
+         R"(field "errors" must be a JSON object)"},
         {R"({"name": "p", "version": "1", "api_version": "1.0.0", "description": "d",
-             "library": "l", "config_schema": {}, "actions": []})",
+             "library": "l", "config_schema": {}, "errors": {"E": {"class": "usage",
+             "retryable": false, "description": "e"}}, "actions": []})",
          R"(field "actions" must list at least one action)"},
         {replace(good, R"("name": "noop")", R"("name": 3)"),
          R"(field "actions[0].name" must be a string)"},
@@ -87,7 +112,7 @@ TEST_CASE("host manifest: errors name the file and the field", "[host][manifest]
          R"(field "actions[0].description" is missing)"},
         {replace(good, R"("params_schema": {"type": "object"})", R"("params_schema": [])"),
          R"(field "actions[0].params_schema" must be a JSON object)"},
-        {replace(good, R"("result_schema": {"type": "object"})", R"("x": 1)"),
+        {replace(good, R"("result_schema": {)", R"("x": {)"),
          R"(field "actions[0].result_schema" is missing)"},
     };
     for (const auto& r : rows) {
@@ -98,9 +123,42 @@ TEST_CASE("host manifest: errors name the file and the field", "[host][manifest]
     }
 }
 
+TEST_CASE("host manifest: declared errors are parsed", "[host][manifest]") {
+    const manifest m = parse_manifest(manifest_json("p"), "/m/p.json");
+    REQUIRE(m.errors.size() == 1);
+    const error_decl* e = m.find_error("NoopFailed");
+    REQUIRE(e != nullptr);
+    CHECK(e->kind == error_class::remote);
+    CHECK_FALSE(e->retryable);
+    CHECK(e->description == "e");
+    CHECK(m.find_error("Other") == nullptr);
+    CHECK(error_declaration_problems(m).empty());
+}
+
+TEST_CASE("host manifest: declared errors must agree with the result schemas", "[host][manifest]") {
+    const std::string good = manifest_json("p");
+    const auto problems = [](const std::string& text) {
+        std::string joined;
+        for (const auto& p : error_declaration_problems(parse_manifest(text, "/m/p.json")))
+            joined += p + "\n";
+        return joined;
+    };
+    CHECK_THAT(problems(replace(good, R"({"enum": ["NoopFailed"]})",
+                                R"({"enum": ["NoopFailed", "Other"]})")),
+               Catch::Contains(R"(action "noop" can return error.type "Other", which "errors" )"
+                               R"(does not declare)"));
+    CHECK_THAT(problems(replace(good, R"({"enum": ["NoopFailed"]})", R"({"enum": []})")),
+               Catch::Contains(R"("errors" declares "NoopFailed", which no action's result )"
+                               R"(schema lists)"));
+    CHECK_THAT(problems(replace(good, R"({"enum": ["NoopFailed"]})", R"({"type": "string"})")),
+               Catch::Contains(R"(the result schema of action "noop" does not list its error )"
+                               R"(types)"));
+}
+
 TEST_CASE("host manifest: duplicate action names are refused", "[host][manifest]") {
     const std::string text = R"({"name": "p", "version": "1", "api_version": "1.0.0",
-        "description": "d", "library": "l", "config_schema": {}, "actions": [
+        "description": "d", "library": "l", "config_schema": {}, "errors": {"E": {"class":
+        "usage", "retryable": false, "description": "e"}}, "actions": [
         {"name": "a", "description": "", "params_schema": {}, "result_schema": {}},
         {"name": "a", "description": "", "params_schema": {}, "result_schema": {}}]})";
     CHECK_THAT(parse_error(text),

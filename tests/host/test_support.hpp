@@ -15,14 +15,16 @@ inline void write_file(const std::filesystem::path& file, const std::string& tex
     std::ofstream(file, std::ios::binary) << text;
 }
 
-// A valid manifest with one action "noop".
+// A valid manifest with one action "noop", which can fail with "NoopFailed" (class remote).
 inline std::string manifest_json(const std::string& name, const std::string& library = "libx.so",
                                  const std::string& api_version = "1.0.0") {
     return R"({"name": ")" + name + R"(", "version": "1.0.0", "api_version": ")" + api_version +
            R"(", "description": "d", "library": ")" + library +
-           R"(", "config_schema": {"type": "object"}, "actions": [{"name": "noop",
-           "description": "n", "params_schema": {"type": "object"},
-           "result_schema": {"type": "object"}}]})";
+           R"(", "config_schema": {"type": "object"},
+           "errors": {"NoopFailed": {"class": "remote", "retryable": false, "description": "e"}},
+           "actions": [{"name": "noop", "description": "n", "params_schema": {"type": "object"},
+           "result_schema": {"type": "object", "properties": {"error": {"properties":
+           {"type": {"enum": ["NoopFailed"]}}}}}}]})";
 }
 
 inline const std::filesystem::path echo_dir{TEST_PLUGIN_DIR};

@@ -59,7 +59,7 @@ class echo_plugin {
             return {AH_OK, to_json(result), ""};
         }
         if (action == "fail") {
-            const auto type = params->optValue<std::string>("type", "ApiError");
+            const auto type = params->optValue<std::string>("type", "EchoRefused");
             return actionhost::outcome::failure(AH_ERROR, type, "failed as asked: " + type,
                                                 params->optValue("retryable", false));
         }
