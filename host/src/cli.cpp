@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "commands/command_support.hpp"
 #include "exit_codes.hpp"
 #include "json_input.hpp"
 #include "json_text.hpp"
@@ -12,7 +13,7 @@
 
 namespace actionhost::core {
 
-int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
+int run_cli(int argc, const char* const* argv, streams io, signal_watcher* signals) {
     CLI::App app{"actionhost: runs actions of plugins loaded through the actionhost C ABI.",
                  "actionhost"};
     app.require_subcommand(1);
@@ -22,8 +23,9 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
         "plugin (the first one of a name wins).\n\n"
         "run prints exactly one JSON result on stdout (also on failure: {\"ok\":false,\"error\":\n"
         "{\"type\",\"message\",\"retryable\"}}); messages and plugin log events go to stderr.\n"
-        "--timeout, SIGINT and SIGTERM cancel the running action and wait for it: its result is\n"
-        "still printed; a second signal exits at once. --batch exits with the worst outcome.\n"
+        "--timeout, SIGINT, SIGTERM and SIGHUP cancel the running action and wait for it: its\n"
+        "result is still printed; a second signal exits at once. --batch exits with the worst\n"
+        "outcome.\n"
         "Params and config documents are limited to " +
         std::to_string(max_input_bytes) + " bytes (1 MiB) and must be JSON objects.\n\n" +
         exit_code_help());
@@ -47,7 +49,7 @@ int run_cli(int argc, const char* const* argv, streams io, bool watch_signals) {
 
     auto* run = app.add_subcommand("run", "Run one action and print its JSON result");
     run_options options;
-    options.watch_signals = watch_signals;
+    options.signals = signals;
     std::string params;
     double timeout = 0;
     std::string log_format_name = "json";

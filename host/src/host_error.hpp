@@ -16,10 +16,7 @@ class host_error : public std::runtime_error {
         : std::runtime_error(message), type_(type) {}
 
     const std::string& type() const noexcept { return type_; }
-    int exit_code() const noexcept {
-        const int code = exit_code_for_type(type_);
-        return code >= 0 ? code : exit_code::failure;
-    }
+    int exit_code() const noexcept { return exit_code_for_host_error(type_); }
 
   private:
     std::string type_;

@@ -2,6 +2,8 @@
 
 #include "host_error.hpp"
 
+#include <actionhost/json_writer.hpp>
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -131,6 +133,13 @@ class syntax_scanner {
             }
             if (c < 0x20)
                 fail();
+            if (c >= 0x80) {
+                const std::size_t len = utf8_sequence_length(text_, pos_);
+                if (len == 0)
+                    fail();  // not UTF-8: JSON text is UTF-8 (RFC 8259, section 8.1)
+                pos_ += len;
+                continue;
+            }
             if (c == '\\') {
                 ++pos_;
                 const char e = peek();
@@ -268,36 +277,111 @@ Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::stri
     return value.extract<Poco::JSON::Object::Ptr>();
 }
 
-std::string to_json(const Poco::JSON::Object& object, unsigned indent) {
-    std::ostringstream out;
-    object.stringify(out, indent);
-    return out.str();
+std::string indent_json(std::string_view json, unsigned indent) {
+    if (!json_error_location(json).empty())
+        return std::string(json);
+    std::string out;
+    out.reserve(json.size() * 2);
+    std::size_t depth = 0;
+    const auto newline = [&] {
+        out += '\n';
+        out.append(depth * indent, ' ');
+    };
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        switch (c) {
+            case '"': {  // copy the whole string: brackets and commas inside it are text
+                const std::size_t start = i;
+                for (++i; i < json.size() && json[i] != '"'; ++i) {
+                    if (json[i] == '\\')
+                        ++i;
+                }
+                out.append(json.substr(start, i - start + 1));
+                break;
+            }
+            case '{':
+            case '[': {
+                out += c;
+                const auto next = json.find_first_not_of(" \t\r\n", i + 1);
+                if (next != std::string_view::npos && (json[next] == '}' || json[next] == ']')) {
+                    out += json[next];  // {} and [] stay on one line
+                    i = next;
+                    break;
+                }
+                ++depth;
+                newline();
+                break;
+            }
+            case '}':
+            case ']':
+                --depth;
+                newline();
+                out += c;
+                break;
+            case ',':
+                out += c;
+                newline();
+                break;
+            case ':':
+                out += ": ";
+                break;
+            case ' ':
+            case '\t':
+            case '\r':
+            case '\n':
+                break;  // the input's own blanks
+            default:
+                out += c;
+        }
+    }
+    return out;
 }
 
-std::string pretty_json(const std::string& json) {
-    try {
-        // Keep the plugin's key order.
-        Poco::JSON::Parser parser(Poco::makeShared<Poco::JSON::ParseHandler>(true));
-        auto value = parser.parse(json);
-        std::ostringstream out;
-        if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
-            value.extract<Poco::JSON::Object::Ptr>()->stringify(out, 2);
-            return out.str();
+void write_json_value(json_writer& out, const Poco::Dynamic::Var& value) {
+    if (value.isEmpty()) {
+        out.null();
+    } else if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+        const auto object = value.extract<Poco::JSON::Object::Ptr>();
+        out.begin_object();
+        for (const auto& [key, member] : *object) {
+            out.key(key);
+            write_json_value(out, member);
         }
-    } catch (const Poco::Exception&) {
+        out.end_object();
+    } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        const auto array = value.extract<Poco::JSON::Array::Ptr>();
+        out.begin_array();
+        for (const auto& element : *array)
+            write_json_value(out, element);
+        out.end_array();
+    } else if (value.isBoolean()) {
+        out.value(value.extract<bool>());
+    } else if (value.isString()) {
+        out.value(value.extract<std::string>());
+    } else if (value.isInteger()) {
+        if (value.isSigned())
+            out.value(value.convert<long long>());
+        else
+            out.value(value.convert<unsigned long long>());
+    } else if (value.isNumeric()) {
+        out.value(value.convert<double>());
+    } else {
+        out.value(value.convert<std::string>());
     }
-    return json;
+}
+
+std::string var_json(const Poco::Dynamic::Var& value) {
+    json_writer out;
+    write_json_value(out, value);
+    return out.take();
 }
 
 std::string error_result(std::string_view type, std::string_view message) {
-    Poco::JSON::Object error(Poco::JSON_PRESERVE_KEY_ORDER);
-    error.set("type", std::string(type));
-    error.set("message", std::string(message));
-    error.set("retryable", false);
-    Poco::JSON::Object result(Poco::JSON_PRESERVE_KEY_ORDER);
-    result.set("ok", false);
-    result.set("error", error);
-    return to_json(result);
+    json_writer out;
+    out.begin_object().member("ok", false).key("error").begin_object();
+    out.member("type", type).member("message", message).member("retryable", false);
+    out.end_object().end_object();
+    return out.take();
 }
 
 std::string result_error_type(std::string_view result_json) {

@@ -2,14 +2,18 @@
 // the host's own failure result.
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/SharedPtr.h>
+
+#include <actionhost/json_writer.hpp>
 
 #include <string>
 #include <string_view>
 
 namespace actionhost::core {
+
+using actionhost::json_writer;
 
 // Parses `text` as one JSON object. On failure throws host_error(error_type, ...) whose message
 // starts with `what` (e.g. "params file /tmp/p.json") and says where the text is wrong
@@ -24,19 +28,15 @@ std::string json_error_location(std::string_view text);
 // with it ("invalid JSON at line 1, column 5", "a JSON array, not an object").
 std::string json_object_problem(std::string_view text);
 
-// New JSON values; objects keep their keys in insertion order, so output reads as written.
-inline Poco::JSON::Object::Ptr make_object() {
-    return Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-inline Poco::JSON::Array::Ptr make_array() {
-    return Poco::makeShared<Poco::JSON::Array>();
-}
+// `json` (one valid JSON text) indented by `indent` spaces per level, one member or element a
+// line; returned unchanged when it is not valid JSON.
+std::string indent_json(std::string_view json, unsigned indent = 2);
 
-// Compact (indent 0) or indented output of an object.
-std::string to_json(const Poco::JSON::Object& object, unsigned indent = 0);
+// Writes a parsed JSON value (from a manifest, say) through the one JSON writer.
+void write_json_value(json_writer& out, const Poco::Dynamic::Var& value);
 
-// Re-formats a JSON document with indentation; returns it unchanged when it does not parse.
-std::string pretty_json(const std::string& json);
+// Compact JSON of a parsed value.
+std::string var_json(const Poco::Dynamic::Var& value);
 
 // {"ok":false,"error":{"type":...,"message":...,"retryable":false}}
 std::string error_result(std::string_view type, std::string_view message);

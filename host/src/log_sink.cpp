@@ -1,18 +1,18 @@
 #include "log_sink.hpp"
 
 #include "json_text.hpp"
+#include "printable.hpp"
 
 #include <actionhost/json_writer.hpp>
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 namespace actionhost::core {
@@ -33,7 +33,8 @@ std::string iso_time(std::chrono::system_clock::time_point when) {
 
 Poco::JSON::Object::Ptr parse_event(const char* message) {
     try {
-        Poco::JSON::Parser parser;
+        // The plugin's key order is kept: events read as the plugin wrote them.
+        Poco::JSON::Parser parser(Poco::makeShared<Poco::JSON::ParseHandler>(true));
         auto value = parser.parse(message);
         if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
             return value.extract<Poco::JSON::Object::Ptr>();
@@ -120,56 +121,42 @@ std::string log_sink::format(ah_log_level level, const char* message,
             return line;
         }
     }
-    auto event = parse_event(text.c_str());
-    if (format_ == log_format::json && !event) {
-        // Not one JSON object (or not valid UTF-8): keep the text, quoted so that the line is
-        // still valid JSON.
-        return R"({"ts":")" + iso_time(when) + R"(","level":")" + level_name(level) +
-               R"(","plugin":)" + json_quote(plugin_) +
-               R"(,"event":"invalid_log_event","message":)" + json_quote(text) + "}";
-    }
+    const auto event = parse_event(text.c_str());
     if (format_ == log_format::json) {
-        Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
-        line.set("ts", iso_time(when));
-        line.set("level", level_name(level));
-        line.set("plugin", plugin_);
-        for (const auto& [key, value] : *event) {
-            if (key != "ts" && key != "level" && key != "plugin")
-                line.set(key, value);
+        json_writer line;
+        line.begin_object();
+        line.member("ts", iso_time(when)).member("level", level_name(level));
+        line.member("plugin", plugin_);
+        if (!event) {
+            // Not one JSON object: keep the text (the writer makes it valid UTF-8).
+            line.member("event", "invalid_log_event").member("message", text);
+        } else {
+            for (const auto& [key, value] : *event) {
+                if (key == "ts" || key == "level" || key == "plugin")
+                    continue;
+                line.key(key);
+                write_json_value(line, value);
+            }
         }
-        return to_json(line);
+        line.end_object();
+        return line.take();
     }
     std::string level_text = level_name(level);
     for (auto& c : level_text)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    std::ostringstream out;
-    out << iso_time(when) << ' ' << level_text << ' ' << plugin_;
-    if (!event) {
-        out << " invalid_log_event: " << text;
-        return out.str();
-    }
-    out << ' ' << event->optValue<std::string>("event", "event") << ": "
-        << event->optValue<std::string>("message", "");
+    std::string line = iso_time(when) + ' ' + level_text + ' ' + plugin_;
+    if (!event)
+        return printable(line + " invalid_log_event: " + text);
+    line += ' ' + event->optValue<std::string>("event", "event") + ": " +
+            event->optValue<std::string>("message", "");
     for (const auto& [key, value] : *event) {
         if (key == "event" || key == "message")
             continue;
-        std::string shown;
-        if (value.isString()) {
-            shown = value.convert<std::string>();
-        } else {
-            std::ostringstream json;
-            Poco::JSON::Stringifier::stringify(value, json);
-            shown = json.str();
-        }
-        out << ' ' << key << '=' << shown;
+        line +=
+            ' ' + key + '=' + (value.isString() ? value.extract<std::string>() : var_json(value));
     }
-    // One event, one line, whatever the plugin put in its strings.
-    std::string line = out.str();
-    for (auto& c : line) {
-        if (c == '\n' || c == '\r')
-            c = ' ';
-    }
-    return line;
+    // One event, one line, nothing a terminal acts on, whatever the plugin put in its strings.
+    return printable(line);
 }
 
 void log_sink::write(ah_log_level level, const char* message) {

@@ -3,27 +3,18 @@
 #include "json_text.hpp"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace actionhost::core {
 
-std::string var_json(const Poco::Dynamic::Var& value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(value, out);
-    return out.str();
-}
-
 namespace {
 
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-// A string as it is, anything else as JSON (schemas from manifests are not validated deeply).
+// A string as it is, anything else as JSON.
 std::string var_text(const Poco::Dynamic::Var& value) {
     return value.isString() ? value.extract<std::string>() : var_json(value);
 }
@@ -47,11 +38,41 @@ std::string type_text(const Object& schema) {
     return "any";
 }
 
-// The properties of an object schema, as [{name, type, required, default?, description?}].
+// Ranges, lengths and patterns: "0 < x <= 3600", "length <= 64", "pattern ^[a-z]+$".
+std::string constraints_text(const Object& schema) {
+    std::vector<std::string> parts;
+    std::string low;
+    std::string high;
+    if (schema.has("minimum"))
+        low = var_json(schema.get("minimum")) + " <= ";
+    if (schema.has("exclusiveMinimum"))
+        low = var_json(schema.get("exclusiveMinimum")) + " < ";
+    if (schema.has("maximum"))
+        high = " <= " + var_json(schema.get("maximum"));
+    if (schema.has("exclusiveMaximum"))
+        high = " < " + var_json(schema.get("exclusiveMaximum"));
+    if (!low.empty() || !high.empty())
+        parts.push_back(low + "x" + high);
+    std::string length_low;
+    std::string length_high;
+    if (schema.has("minLength"))
+        length_low = var_json(schema.get("minLength")) + " <= ";
+    if (schema.has("maxLength"))
+        length_high = " <= " + var_json(schema.get("maxLength"));
+    if (!length_low.empty() || !length_high.empty())
+        parts.push_back(length_low + "length" + length_high);
+    if (schema.has("pattern"))
+        parts.push_back("pattern " + var_text(schema.get("pattern")));
+    std::string joined;
+    for (const auto& part : parts)
+        joined += (joined.empty() ? "" : ", ") + part;
+    return joined;
+}
+
 }  // namespace
 
-Array::Ptr schema_fields(const Object::Ptr& schema) {
-    Array::Ptr fields = make_array();
+std::vector<schema_field> schema_fields(const Object::Ptr& schema) {
+    std::vector<schema_field> fields;
     if (!schema)
         return fields;
     std::vector<std::string> required;
@@ -67,27 +88,31 @@ Array::Ptr schema_fields(const Object::Ptr& schema) {
     for (const auto& name : required) {
         if (properties && properties->has(name))
             continue;
-        Object::Ptr field = make_object();
-        field->set("name", name);
-        field->set("type", std::string("any"));
-        field->set("required", true);
-        fields->add(field);
+        schema_field field;
+        field.name = name;
+        field.type = "any";
+        field.required = true;
+        fields.push_back(std::move(field));
     }
-    if (!properties)
-        return fields;
-    for (const auto& [name, value] : *properties) {
-        Object::Ptr field = make_object();
-        field->set("name", name);
-        const auto property = properties->getObject(name);
-        field->set("type", property ? type_text(*property) : std::string("any"));
-        field->set("required", std::find(required.begin(), required.end(), name) != required.end());
-        if (property && property->has("default"))
-            field->set("default", property->get("default"));
-        if (property && property->has("description")) {
-            field->set("description", var_text(property->get("description")));
+    if (properties) {
+        for (const auto& [name, value] : *properties) {
+            schema_field field;
+            field.name = name;
+            field.required = std::find(required.begin(), required.end(), name) != required.end();
+            const auto property = properties->getObject(name);
+            field.type = property ? type_text(*property) : "any";
+            if (property) {
+                field.constraints = constraints_text(*property);
+                if (property->has("default"))
+                    field.default_value = property->get("default");
+                if (property->has("description"))
+                    field.description = var_text(property->get("description"));
+            }
+            fields.push_back(std::move(field));
         }
-        fields->add(field);
     }
+    std::stable_partition(fields.begin(), fields.end(),
+                          [](const schema_field& f) { return f.required; });
     return fields;
 }
 

@@ -1,20 +1,25 @@
-// The fields of an object schema, for `describe`: name, type, required, default, description.
+// The fields of an object schema, for `describe`: name, type, constraints, default, description.
 #pragma once
 
 #include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 namespace actionhost::core {
 
-// [{name, type, required, default?, description?}], the required names first when they have no
-// property of their own, then the properties in key order. Tolerates odd values (the manifest's
-// schemas are only checked to be objects).
-Poco::JSON::Array::Ptr schema_fields(const Poco::JSON::Object::Ptr& schema);
+struct schema_field {
+    std::string name;
+    std::string type;  // "string", "integer|null", "enum [...]", "any"
+    bool required = false;
+    std::string constraints;           // "0 ≤ x ≤ 3600, pattern ^[a-z]+$", or ""
+    Poco::Dynamic::Var default_value;  // empty when the schema gives no default
+    std::string description;
+};
 
-// Compact JSON of any value.
-std::string var_json(const Poco::Dynamic::Var& value);
+// The required fields first, then the optional ones, each in the schema's key order. Tolerates
+// odd values (the manifest's schemas are only checked to be objects).
+std::vector<schema_field> schema_fields(const Poco::JSON::Object::Ptr& schema);
 
 }  // namespace actionhost::core

@@ -88,7 +88,8 @@ class ListDescribe(CliTestCase):
         proc = run("describe", "test-echo.fail")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("Fails with the given error type", proc.stdout)
-        self.assertIn('type (string, optional, default "ApiError")', proc.stdout)
+        self.assertIn('type (string, optional, default "EchoRefused")', proc.stdout)
+        self.assertIn("EchoHiccup         transient, exit 6, retryable", proc.stdout)
         self.assertIn("retryable (boolean, optional, default false)", proc.stdout)
         self.assertIn("Result fields:", proc.stdout)
 
@@ -102,7 +103,8 @@ class ListDescribe(CliTestCase):
         described = json.loads(proc.stdout)
         self.assertEqual(described["action"], "block")
         self.assertEqual(described["params"], [{
-            "name": "seconds", "type": "number", "required": False, "default": 3600}])
+            "name": "seconds", "type": "number", "required": False, "constraints": "0 <= x",
+            "default": 3600}])
         self.assertEqual(described["result"][0]["name"], "ok")
         self.assertTrue(described["result"][0]["required"])
         self.assertIn("params_schema", described)
@@ -151,11 +153,10 @@ class Run(CliTestCase):
             self.assertEqual(self.one_json(proc.stdout)["greeting"], "hello")
 
     def test_plugin_error_types_map_to_exit_codes(self):
-        table = [("InvalidParameter", 2), ("UnknownAction", 2), ("CredentialsMissing", 3),
-                 ("AuthFailed", 3), ("InstanceNotFound", 4), ("SystemDiskNotDetachable", 4),
-                 ("InstanceNotStopped", 4), ("DiskNotFound", 4), ("ApiError", 5),
-                 ("AccountInArrears", 5), ("InstanceExpired", 5), ("Transient", 6),
-                 ("WaitTimeout", 7), ("SomethingUnknown", 1)]
+        # test-echo's own vocabulary (its manifest's "errors"): the host knows none of it.
+        table = [("InvalidParameter", 2), ("EchoNoCredentials", 3), ("EchoNotReady", 4),
+                 ("EchoRefused", 5), ("EchoHiccup", 6), ("EchoTooSlow", 7),
+                 ("InternalError", 1), ("SomethingUndeclared", 1)]
         for error_type, code in table:
             with self.subTest(error_type=error_type):
                 proc = run("run", "test-echo.fail", "--params", json.dumps({"type": error_type}))
@@ -164,6 +165,15 @@ class Run(CliTestCase):
                 self.assertEqual(result["error"]["type"], error_type)
                 self.assertIn("failed as asked: " + error_type, proc.stderr)
                 self.assertIn("AH_ERROR", proc.stderr)
+                warned = [json.loads(line) for line in proc.stderr.splitlines()
+                          if "undeclared_error_type" in line]
+                if error_type == "SomethingUndeclared":
+                    self.assertEqual(len(warned), 1, proc.stderr)
+                    self.assertEqual(warned[0]["type"], error_type)
+                    self.assertEqual(warned[0]["plugin"], "test-echo")
+                    self.assertEqual(warned[0]["level"], "warning")
+                else:
+                    self.assertEqual(warned, [])
 
     def test_result_that_is_not_json_is_replaced(self):
         proc = run("run", "test-misbehaving.bad_result", plugin_path=MISBEHAVING_DIR)
@@ -424,7 +434,7 @@ class Batch(CliTestCase):
     def test_batch_in_order_with_worst_exit_code(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "in.jsonl")
-            lines = [{"type": "ApiError"}, {"type": "Transient"}, {"type": "InvalidParameter"}]
+            lines = [{"type": "EchoRefused"}, {"type": "EchoHiccup"}, {"type": "InvalidParameter"}]
             with open(path, "w") as f:
                 for i in range(20):
                     f.write(json.dumps(lines[i % 3]) + "\n")
@@ -465,18 +475,19 @@ class Batch(CliTestCase):
             self.assertEqual(len(results), 4)
             messages = sorted(r["error"]["message"] for r in results)
             self.assertEqual(messages, ["cancelled while blocking"] * 2 +
-                             ["not started: the batch was cancelled"] * 2)
+                             ["not started: the batch was cancelled; nothing was done"] * 2)
 
 
 class Help(CliTestCase):
     def test_help_lists_exit_codes(self):
         proc = run("--help", plugin_path=None)
         self.assertEqual(proc.returncode, 0)
-        self.assertIn("Exit codes:", proc.stdout)
-        for line in ("0    success", "1    any other failure", "2    invalid parameters",
-                     "3    credentials", "4    precondition", "5    remote API error",
-                     "6    transient", "7    timed out", "8    plugin not found",
-                     "130  cancelled by SIGINT", "143  cancelled by SIGTERM"):
+        self.assertIn("Exit codes (a plugin's error types count by the class", proc.stdout)
+        for line in ("0    success", "1    class internal", "2    class usage",
+                     "3    class credentials", "4    class precondition", "5    class remote",
+                     "6    class transient", "7    class timeout", "8    plugin not found",
+                     "129  cancelled by SIGHUP", "130  cancelled by SIGINT",
+                     "143  cancelled by SIGTERM"):
             self.assertIn(line, proc.stdout)
         self.assertIn("1048576 bytes", proc.stdout)
 

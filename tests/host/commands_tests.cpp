@@ -32,7 +32,7 @@ cli_run cli(std::vector<std::string> args, const std::string& stdin_text = "") {
     std::ostringstream out, err;
     std::istringstream in(stdin_text);
     cli_run r;
-    r.code = run_cli(static_cast<int>(argv.size()), argv.data(), {out, err, in}, false);
+    r.code = run_cli(static_cast<int>(argv.size()), argv.data(), {out, err, in}, nullptr);
     r.out = out.str();
     r.err = err.str();
     return r;
@@ -101,13 +101,22 @@ TEST_CASE("host cli: host failures give a message and a JSON result", "[host][cl
     }
 }
 
-TEST_CASE("host cli: plugin failures map through the exit-code table", "[host][cli]") {
-    const auto fail =
-        cli({"run", "test-echo.fail", "--params", R"({"type":"InstanceNotStopped"})"});
-    CHECK(fail.code == 4);
-    CHECK(json(fail.out)->getObject("error")->getValue<std::string>("type") ==
-          "InstanceNotStopped");
-    CHECK_THAT(fail.err, Catch::Contains("AH_ERROR"));
+TEST_CASE("host cli: plugin failures map through the classes their manifest declares",
+          "[host][cli]") {
+    // test-echo's own types: the host has never heard of them.
+    const std::pair<const char*, int> table[] = {
+        {"InvalidParameter", 2}, {"EchoNoCredentials", 3}, {"EchoNotReady", 4},  {"EchoRefused", 5},
+        {"EchoHiccup", 6},       {"EchoTooSlow", 7},       {"InternalError", 1},
+    };
+    for (const auto& [type, code] : table) {
+        INFO(type);
+        const auto fail =
+            cli({"run", "test-echo.fail", "--params", std::string(R"({"type":")") + type + "\"}"});
+        CHECK(fail.code == code);
+        CHECK(json(fail.out)->getObject("error")->getValue<std::string>("type") == type);
+        CHECK_THAT(fail.err, Catch::Contains("AH_ERROR"));
+        CHECK_THAT(fail.err, !Catch::Contains("undeclared_error_type"));
+    }
     const auto thrown = cli({"run", "test-echo.throw"});
     CHECK(thrown.code == 1);
     CHECK_THAT(thrown.err, Catch::Contains("thrown as asked"));
@@ -120,10 +129,29 @@ TEST_CASE("host cli: plugin failures map through the exit-code table", "[host][c
           "InstanceCreateFailed");
 }
 
+TEST_CASE("host cli: an undeclared error type exits 1 with a warning event", "[host][cli]") {
+    const auto r = cli({"run", "test-echo.fail", "--params", R"({"type":"InstanceNotStopped"})"});
+    CHECK(r.code == 1);
+    CHECK(json(r.out)->getObject("error")->getValue<std::string>("type") == "InstanceNotStopped");
+    // One JSON log line names the type and the plugin.
+    std::istringstream lines(r.err);
+    std::string warning;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("undeclared_error_type") != std::string::npos)
+            warning = line;
+    }
+    REQUIRE_FALSE(warning.empty());
+    const auto event = json(warning);
+    CHECK(event->getValue<std::string>("level") == "warning");
+    CHECK(event->getValue<std::string>("plugin") == "test-echo");
+    CHECK(event->getValue<std::string>("type") == "InstanceNotStopped");
+    CHECK_THAT(event->getValue<std::string>("message"), Catch::Contains("does not declare"));
+}
+
 TEST_CASE("host cli: describe shows params, defaults and result fields", "[host][cli]") {
     const auto text = cli({"describe", "test-echo.fail"});
     CHECK(text.code == 0);
-    CHECK_THAT(text.out, Catch::Contains("type (string, optional, default \"ApiError\")"));
+    CHECK_THAT(text.out, Catch::Contains("type (string, optional, default \"EchoRefused\")"));
     CHECK_THAT(text.out, Catch::Contains("retryable (boolean, optional, default false)"));
     CHECK_THAT(text.out, Catch::Contains("Result fields:"));
     const auto plugin = cli({"describe", "test-echo"});
@@ -133,9 +161,35 @@ TEST_CASE("host cli: describe shows params, defaults and result fields", "[host]
     const auto j = json(cli({"describe", "test-echo.echo", "--json"}).out);
     CHECK(j->getValue<std::string>("action") == "echo");
     const auto result = j->getArray("result");
-    REQUIRE(result->size() == 3);
-    CHECK(result->getObject(1)->getValue<std::string>("name") == "ok");
-    CHECK(result->getObject(1)->getValue<bool>("required"));
+    REQUIRE(result->size() == 4);
+    CHECK(result->getObject(0)->getValue<std::string>("name") == "ok");  // required first
+    CHECK(result->getObject(0)->getValue<bool>("required"));
+    const auto seconds =
+        json(cli({"describe", "test-echo.block", "--json"}).out)->getArray("params")->getObject(0);
+    CHECK(seconds->getValue<std::string>("constraints") == "0 <= x");
+}
+
+TEST_CASE("host cli: describe lists the declared errors", "[host][cli]") {
+    const auto text = cli({"describe", "test-echo"});
+    CHECK(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("Errors (error.type: class, exit code"));
+    CHECK_THAT(text.out, Catch::Contains("EchoHiccup         transient, exit 6, retryable: "));
+    CHECK_THAT(text.out, Catch::Contains("EchoNotReady       precondition, exit 4, not retryable"));
+    const auto j = json(cli({"describe", "test-echo", "--json"}).out);
+    const auto errors = j->getArray("errors");
+    REQUIRE(errors->size() == 9);
+    bool seen = false;
+    for (std::size_t i = 0; i < errors->size(); ++i) {
+        const auto e = errors->getObject(static_cast<unsigned>(i));
+        if (e->getValue<std::string>("type") != "EchoHiccup")
+            continue;
+        seen = true;
+        CHECK(e->getValue<std::string>("class") == "transient");
+        CHECK(e->getValue<int>("exit_code") == 6);
+        CHECK(e->getValue<bool>("retryable"));
+    }
+    CHECK(seen);
+    CHECK(json(cli({"describe", "test-echo.fail", "--json"}).out)->getArray("errors")->size() == 9);
 }
 
 TEST_CASE("host cli: check reports each plugin", "[host][cli]") {
@@ -167,7 +221,7 @@ TEST_CASE("host cli: check reports each plugin", "[host][cli]") {
 
 TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
     temp_dir dir;
-    write_file(dir / "in.jsonl", "{\"i\":1}\n\n{\"type\":\"Transient\"}\nnot json\n{\"i\":4}\n");
+    write_file(dir / "in.jsonl", "{\"i\":1}\n\n{\"type\":\"EchoHiccup\"}\nnot json\n{\"i\":4}\n");
     const auto echo =
         cli({"run", "test-echo.echo", "--batch", (dir / "in.jsonl").string(), "--parallel", "3"});
     std::istringstream lines(echo.out);
@@ -176,20 +230,20 @@ TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
         out.push_back(line);
     REQUIRE(out.size() == 4);  // the blank line is skipped
     CHECK(out[0] == R"({"greeting":"","ok":true,"params":{"i":1}})");
-    CHECK(out[1] == R"({"greeting":"","ok":true,"params":{"type":"Transient"}})");
+    CHECK(out[1] == R"({"greeting":"","ok":true,"params":{"type":"EchoHiccup"}})");
     CHECK_THAT(out[2], Catch::Contains("InvalidParameter"));
     CHECK_THAT(out[2], Catch::Contains("line 4"));
     CHECK(out[3] == R"({"greeting":"","ok":true,"params":{"i":4}})");
     CHECK(echo.code == 2);  // the worst outcome: the invalid line
 
     const auto fail = cli({"run", "test-echo.fail", "--batch", (dir / "in.jsonl").string()});
-    CHECK(fail.code == 6);  // Transient (6) is worse than InvalidParameter (2)
+    CHECK(fail.code == 6);  // EchoHiccup (transient, 6) is worse than InvalidParameter (2)
 }
 
 TEST_CASE("host cli: --help documents the exit codes", "[host][cli]") {
     const auto help = cli({"--help"});
     CHECK(help.code == 0);
-    CHECK_THAT(help.out, Catch::Contains("Exit codes:"));
+    CHECK_THAT(help.out, Catch::Contains("Exit codes (a plugin's error types count by the class"));
     CHECK_THAT(help.out, Catch::Contains("143"));
     const auto run_help = cli({"run", "--help"});
     CHECK(run_help.code == 0);
@@ -211,6 +265,7 @@ TEST_CASE("host cli: describe survives odd but well-formed schemas", "[host][cli
     temp_dir dir;
     write_file(dir / "odd.json", R"({"name": "odd", "version": "1", "api_version": "1.0.0",
         "description": "d", "library": "l.so",
+        "errors": {"E": {"class": "usage", "retryable": false, "description": "e"}},
         "config_schema": {"properties": {"x": true, "y": {"type": ["string", 3],
                           "description": {"a": 1}}}, "required": [1, "y"]},
         "actions": [{"name": "a", "description": "", "params_schema": {"properties": 5},

@@ -1,62 +1,90 @@
+// Exit codes: the host's own error types, the classes a plugin declares, and the order in which
+// cancellation, status and error.type decide.
 #include "exit_codes.hpp"
+#include "invocation.hpp"
+#include "manifest.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 using namespace actionhost::core;
 
-TEST_CASE("host exit codes: error types map to the documented codes", "[host][exit_codes]") {
-    const std::pair<const char*, int> table[] = {
-        {"InvalidParameter", 2},
-        {"UnknownAction", 2},
-        {"Usage", 2},
-        {"InvalidConfig", 2},
-        {"CredentialsMissing", 3},
-        {"AuthFailed", 3},
-        {"InstanceNotFound", 4},
-        {"SystemDiskNotDetachable", 4},
-        {"InstanceNotStopped", 4},
-        {"DiskNotFound", 4},
-        {"ApiError", 5},
-        {"AccountInArrears", 5},
-        {"InstanceExpired", 5},
-        {"Transient", 6},
-        {"WaitTimeout", 7},
-        {"PluginNotFound", 8},
-        {"PluginLoadFailed", 8},
-        {"PluginIncompatible", 8},
-        {"InternalError", 1},
-        {"InstanceCreateFailed", 1},
+TEST_CASE("host exit codes: the host's own error types", "[host][exit_codes]") {
+    const std::pair<std::string_view, int> table[] = {
+        {error_type::usage, 2},
+        {error_type::invalid_parameter, 2},
+        {error_type::invalid_config, 2},
+        {error_type::unknown_action, 2},
+        {error_type::plugin_not_found, 8},
+        {error_type::plugin_load_failed, 8},
+        {error_type::plugin_incompatible, 8},
+        {error_type::instance_create_failed, 1},
+        {error_type::cancelled, 1},
+        {error_type::internal, 1},
     };
     for (const auto& [type, code] : table) {
         INFO(type);
-        CHECK(exit_code_for_type(type) == code);
-        CHECK(exit_code_for(AH_ERROR, type, cancel_reason::none) == code);
+        CHECK(exit_code_for_host_error(type) == code);
     }
-    CHECK(exit_code_for_type("NoSuchType") == -1);
+    CHECK(exit_code_for_host_error("ApiError") == 1);  // a plugin's type means nothing here
 }
 
-TEST_CASE("host exit codes: status decides when the type is unknown", "[host][exit_codes]") {
-    CHECK(exit_code_for(AH_OK, "", cancel_reason::none) == 0);
-    CHECK(exit_code_for(AH_OK, "ApiError", cancel_reason::none) == 0);  // the status is the signal
-    CHECK(exit_code_for(AH_ERROR, "Whatever", cancel_reason::none) == 1);
-    CHECK(exit_code_for(AH_INVALID_ARGUMENT, "", cancel_reason::none) == 2);
-    CHECK(exit_code_for(AH_UNKNOWN_ACTION, "", cancel_reason::none) == 2);
-    CHECK(exit_code_for(AH_TIMEOUT, "", cancel_reason::none) == 7);
-    CHECK(exit_code_for(AH_UNSUPPORTED, "", cancel_reason::none) == 1);
-    CHECK(exit_code_for(static_cast<ah_status>(99), "", cancel_reason::none) == 1);
+TEST_CASE("host exit codes: each declared class has its code", "[host][exit_codes]") {
+    const std::pair<error_class, int> table[] = {
+        {error_class::usage, 2},    {error_class::credentials, 3}, {error_class::precondition, 4},
+        {error_class::remote, 5},   {error_class::transient, 6},   {error_class::timeout, 7},
+        {error_class::internal, 1}, {error_class::cancelled, 1},
+    };
+    for (const auto& [kind, code] : table) {
+        INFO(error_class_name(kind));
+        CHECK(exit_code_for_class(kind) == code);
+        CHECK(error_class_from_name(error_class_name(kind)) == kind);
+    }
+    CHECK_FALSE(error_class_from_name("fatal").has_value());
+    // A cancellation takes the code of the host's reason.
+    CHECK(exit_code_for_class(error_class::cancelled, cancel_reason::sigint) == 130);
+    CHECK(exit_code_for_class(error_class::cancelled, cancel_reason::sigterm) == 143);
+    CHECK(exit_code_for_class(error_class::cancelled, cancel_reason::sighup) == 129);
+    CHECK(exit_code_for_class(error_class::cancelled, cancel_reason::timeout) == 7);
+    CHECK(cancel_reason_for_signal(SIGHUP) == cancel_reason::sighup);
+    CHECK(exit_code_for_signal(SIGINT) == 130);
 }
 
-TEST_CASE("host exit codes: the host's cancellation overrides the outcome", "[host][exit_codes]") {
-    CHECK(exit_code_for(AH_CANCELLED, "Cancelled", cancel_reason::timeout) == 7);
-    CHECK(exit_code_for(AH_CANCELLED, "Cancelled", cancel_reason::sigint) == 130);
-    CHECK(exit_code_for(AH_CANCELLED, "Cancelled", cancel_reason::sigterm) == 143);
-    CHECK(exit_code_for(AH_OK, "", cancel_reason::sigterm) == 143);
+TEST_CASE("host exit codes: a result is judged by its plugin's declarations",
+          "[host][exit_codes]") {
+    const manifest m = parse_manifest(test_support::manifest_json("p"), "/p.json");
+    const auto judged = [&](ah_status status, const std::string& json,
+                            cancel_reason reason = cancel_reason::none) {
+        return judge({status, json, "message"}, reason, m);
+    };
+    const std::string failed = R"({"ok":false,"error":{"type":"NoopFailed"}})";
+    CHECK(judged(AH_ERROR, failed).exit_code == 5);
+    CHECK(judged(AH_ERROR, failed).undeclared_type.empty());
+    CHECK(judged(AH_OK, failed).exit_code == 0);  // the status is the one success signal
+
+    const auto undeclared = judged(AH_ERROR, R"({"ok":false,"error":{"type":"ApiError"}})");
+    CHECK(undeclared.exit_code == 1);
+    CHECK(undeclared.undeclared_type == "ApiError");
+
+    // Without a usable error.type, the status decides.
+    CHECK(judged(AH_INVALID_ARGUMENT, R"({"ok":false})").exit_code == 2);
+    CHECK(judged(AH_UNKNOWN_ACTION, "not json").exit_code == 2);
+    CHECK(judged(AH_TIMEOUT, R"({"ok":false})").exit_code == 7);
+    CHECK(judged(AH_UNSUPPORTED, R"({"ok":false})").exit_code == 1);
+    CHECK(judged(static_cast<ah_status>(99), R"({"ok":false})").exit_code == 1);
+
+    // The host's cancellation decides first.
+    CHECK(judged(AH_ERROR, failed, cancel_reason::timeout).exit_code == 7);
+    CHECK(judged(AH_CANCELLED, failed, cancel_reason::sigint).exit_code == 130);
+    CHECK(judged(AH_OK, "{}", cancel_reason::sigterm).exit_code == 143);
 }
 
 TEST_CASE("host exit codes: the help text lists every code", "[host][exit_codes]") {
     const std::string help = exit_code_help();
     for (const char* code : {"  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  5 ", "  6 ", "  7 ", "  8 ",
-                             "  130 ", "  143 "}) {
+                             "  129 ", "  130 ", "  143 "}) {
         INFO(code);
         CHECK(help.find(code) != std::string::npos);
     }

@@ -63,7 +63,8 @@ TEST_CASE("host invocation: an action that ends before the timeout", "[host][inv
     CHECK(r.reason == cancel_reason::none);
     CHECK(r.exit_code == 0);
     CHECK(r.outcome.status == AH_OK);
-    const auto failed = run_invocation(instance, "fail", R"({"type":"AuthFailed"})", options);
+    const auto failed =
+        run_invocation(instance, "fail", R"({"type":"EchoNoCredentials"})", options);
     CHECK(failed.exit_code == 3);
 }
 
@@ -75,16 +76,22 @@ TEST_CASE("host invocation: without timeout or signals", "[host][invocation]") {
     CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("host invocation: SIGTERM and SIGINT cancel, exit 143 / 130", "[host][invocation]") {
-    const blocked_signals blocked;  // before any thread of this test starts
-    const auto [signo, reason, code] = GENERATE(table<int, cancel_reason, int>(
-        {{SIGTERM, cancel_reason::sigterm, 143}, {SIGINT, cancel_reason::sigint, 130}}));
+TEST_CASE("host invocation: SIGTERM, SIGINT and SIGHUP cancel, exit 143 / 130 / 129",
+          "[host][invocation]") {
+    // Before any thread of this test starts. Every signal sent goes to the invocation's route:
+    // one that reached the idle handler would be a bug.
+    std::atomic<int> idle{0};
+    signal_watcher watcher([&](int) { idle.fetch_add(1); });
+    const auto [signo, reason, code] =
+        GENERATE(table<int, cancel_reason, int>({{SIGTERM, cancel_reason::sigterm, 143},
+                                                 {SIGINT, cancel_reason::sigint, 130},
+                                                 {SIGHUP, cancel_reason::sighup, 129}}));
     signalling_host host;
     host.signo = signo;
     const ah_host_api api = host.api();
     plugin_instance instance(echo_library(), "{}", &api);
     invocation_options options;
-    options.watch_signals = true;
+    options.signals = &watcher;
     const auto r = run_invocation(instance, "block", "{}", options);
     CHECK(host.sent.load() == 1);
     CHECK(r.reason == reason);
@@ -93,11 +100,13 @@ TEST_CASE("host invocation: SIGTERM and SIGINT cancel, exit 143 / 130", "[host][
     CHECK_THAT(r.outcome.result_json, Catch::Contains("cancelled while blocking"));
     sigset_t pending;
     sigpending(&pending);
-    CHECK_FALSE(sigismember(&pending, signo));  // consumed by the invocation
+    CHECK_FALSE(sigismember(&pending, signo));  // consumed by the watcher
+    CHECK(idle.load() == 0);
 }
 
 TEST_CASE("host invocation: a second signal while the plugin returns", "[host][invocation]") {
-    const blocked_signals blocked;
+    std::atomic<int> idle{0};
+    signal_watcher watcher([&](int) { idle.fetch_add(1); });
     // Both signals are pending before the plugin looks at its cancel: the first cancels, the
     // second reaches the on_second_signal hook (where the real host exits at once).
     struct double_host {
@@ -112,10 +121,11 @@ TEST_CASE("host invocation: a second signal while the plugin returns", "[host][i
     plugin_instance instance(echo_library(), "{}", &api);
     std::atomic<int> second{0};
     invocation_options options;
-    options.watch_signals = true;
-    options.on_second_signal = [&](int exit_code) { second.store(exit_code); };
+    options.signals = &watcher;
+    options.on_repeated_signal = [&](int signo) { second.store(signo); };
     const auto r = run_invocation(instance, "block", "{}", options);
     CHECK(r.reason == cancel_reason::sigint);
     CHECK(r.exit_code == 130);
-    CHECK(second.load() == 143);
+    CHECK(second.load() == SIGTERM);
+    CHECK(idle.load() == 0);
 }

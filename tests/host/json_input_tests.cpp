@@ -66,12 +66,15 @@ TEST_CASE("host params: every failure names where", "[host][params]") {
 
 TEST_CASE("host params: an object Poco refuses is invalid JSON, not a non-object",
           "[host][params]") {
+    // Not UTF-8: the syntax scanner says where.
+    CHECK(params_error("{\"UHostId\":\"\xc0\xaf\"}") ==
+          "inline params: invalid JSON at line 1, column 13: invalid UTF-8 character");
     // The syntax scanner accepts these; Poco's parser does not.
     const std::string deep = "{\"a\":" + std::string(500, '[') + std::string(500, ']') + "}";
     const std::string long_number = "{\"a\":" + std::string(100000, '9') + "}";
     for (const std::string& text :
-         {std::string("{\"UHostId\":\"\xc0\xaf\"}"), std::string("{\"a\":1e400}"),
-          std::string("{\"a\":-99999999999999999999999}"), deep, long_number}) {
+         {std::string("{\"a\":1e400}"), std::string("{\"a\":-99999999999999999999999}"), deep,
+          long_number}) {
         const std::string error = params_error(text);
         CHECK_THAT(error, Catch::StartsWith("inline params: invalid JSON: "));
         CHECK_THAT(error, !Catch::Contains("not a number"));
@@ -133,6 +136,28 @@ TEST_CASE("host json: error locations and results", "[host][params]") {
     CHECK(json_object_problem("").rfind("invalid JSON", 0) == 0);
     CHECK(result_error_type(R"({"ok":true})").empty());
     CHECK(result_error_type("garbage").empty());
-    CHECK(pretty_json(R"({"a":1})") == "{\n  \"a\": 1\n}");
-    CHECK(pretty_json("garbage") == "garbage");
+    CHECK(indent_json(R"({"a":1})") == "{\n  \"a\": 1\n}");
+    CHECK(indent_json(R"({"a":[1,{"b":"{,:}\""}],"c":{},"d":[ ]})") ==
+          "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"{,:}\\\"\"\n    }\n  ],\n  \"c\": {},\n  "
+          "\"d\": []\n}");
+    CHECK(indent_json("garbage") == "garbage");
+}
+
+TEST_CASE("host json: text that is not UTF-8 is not JSON", "[host][json]") {
+    CHECK(json_error_location("{\"a\": \"\xff\"}") == "line 1, column 8");
+    CHECK(json_error_location("{\"a\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}").empty());
+    CHECK(json_error_location("{\"a\": \"\xc0\xaf\"}") == "line 1, column 8");      // overlong
+    CHECK(json_error_location("{\"a\": \"\xed\xa0\x80\"}") == "line 1, column 8");  // surrogate
+    CHECK(json_error_location("{\"a\": \"\xe2\x82\"}") == "line 1, column 8");      // truncated
+    CHECK(json_error_location("{\"\xfe\": 1}") == "line 1, column 3");
+}
+
+TEST_CASE("host json: the writer's output is valid UTF-8 JSON for any input", "[host][json]") {
+    std::string every_byte;
+    for (int c = 0; c < 256; ++c)
+        every_byte += static_cast<char>(c);
+    const std::string result = error_result(every_byte, every_byte + "\xe2\x82");
+    CHECK(json_object_problem(result).empty());
+    CHECK(actionhost::valid_utf8(result));
+    CHECK(result_error_type(result).size() > 200);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "commands.hpp"
+#include "log_sink.hpp"
 #include "plugin_library.hpp"
 
 #include <actionhost/plugin_api.h>
@@ -12,11 +13,11 @@
 
 namespace actionhost::core {
 
-// Worst of two exit codes: cancellation (130/143) first, then the higher code.
+// Worst of two exit codes: a cancellation by signal (129, 130, 143) first, then the higher code.
 int worse_exit_code(int a, int b);
 
 int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_host_api& host,
               const std::string& config_json, const std::string& action, const run_options& options,
-              streams io);
+              streams io, log_sink& logs);
 
 }  // namespace actionhost::core

@@ -170,7 +170,9 @@ class json_writer {
         return end_array();
     }
     // A string, or null when it is empty.
-    json_writer& string_or_null(std::string_view text) { return text.empty() ? null() : value(text); }
+    json_writer& string_or_null(std::string_view text) {
+        return text.empty() ? null() : value(text);
+    }
 
     // Shorthand for key(name).value(v).
     template <class T>
