@@ -7,6 +7,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -217,6 +219,36 @@ TEST_CASE("host cli: check reports each plugin", "[host][cli]") {
         }
     }
     CHECK(seen == 7);
+}
+
+TEST_CASE("host cli: check fails a plugin whose errors disagree with its result schemas",
+          "[host][cli]") {
+    temp_dir dir;
+    std::ifstream in(test_support::echo_dir / "test-echo.json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string anchor = R"("errors": {)";
+    text.insert(text.find(anchor) + anchor.size(),
+                R"("EchoExtra": {"class": "remote", "retryable": false, "description": "x"},)");
+    const std::string library = R"("library": "libtest-echo.so")";
+    text.replace(text.find(library), library.size(),
+                 R"("library": ")" + (test_support::echo_dir / "libtest-echo.so").string() + "\"");
+    const std::string name = R"("name": "test-echo")";
+    text.replace(text.find(name), name.size(), R"("name": "test-extra")");
+    write_file(dir / "test-extra.json", text);
+    const auto r = cli({"--plugin-path", dir.path().string(), "check", "--json", "test-extra"});
+    CHECK(r.code == 8);
+    const auto plugin = json(r.out)->getArray("plugins")->getObject(0);
+    CHECK_FALSE(plugin->getValue<bool>("ok"));
+    CHECK_FALSE(plugin->getValue<bool>("errors_agree"));
+    CHECK_THAT(
+        plugin->getArray("error_problems")->getElement<std::string>(0),
+        Catch::Contains(R"("errors" declares "EchoExtra", which no action's result schema)"));
+    const auto text_run = cli({"--plugin-path", dir.path().string(), "check", "test-extra"});
+    CHECK(text_run.code == 8);
+    CHECK_THAT(text_run.out, Catch::Contains("test-extra: FAILED"));
+    CHECK_THAT(text_run.err, Catch::Contains("EchoExtra"));
+    const auto good = cli({"check", "--json", "test-echo"});
+    CHECK(json(good.out)->getArray("plugins")->getObject(0)->getValue<bool>("errors_agree"));
 }
 
 TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {

@@ -160,4 +160,6 @@ TEST_CASE("host json: the writer's output is valid UTF-8 JSON for any input", "[
     CHECK(json_object_problem(result).empty());
     CHECK(actionhost::valid_utf8(result));
     CHECK(result_error_type(result).size() > 200);
+    // DEL and the C1 controls (U+0080..U+009F; a terminal acts on some) are escaped too.
+    CHECK(actionhost::json_quote("a\x7f\xc2\x9b\xc2\xa0") == "\"a\\u007f\\u009b\xc2\xa0\"");
 }

@@ -4,15 +4,19 @@
     check_manifests.py manifests --schema manifest.schema.json [--plugin LIB]...
                        [--require-plugin-for DIR]... MANIFEST_OR_DIR...
     check_manifests.py exports LIB...
+    check_manifests.py host-vocabulary --host-source DIR MANIFEST_OR_DIR...
     check_manifests.py self-test --schema manifest.schema.json
 
 manifests: every manifest (a directory means its *.json files, *.schema.json excepted) must
   validate against the manifest schema; every embedded schema (config_schema, params_schema,
   result_schema) must be a valid JSON Schema of its declared draft (2020-12 when none); action
-  names must be unique. Each --plugin library is matched to the manifest whose "library" is its
+  names must be unique; "errors" must declare exactly the error types the result schemas
+  allow. Each --plugin library is matched to the manifest whose "library" is its
   file name and must return, through ctypes, exactly the file's bytes from ah_plugin_manifest()
   and the manifest's api_version from ah_plugin_api_version(). Every manifest under a
   --require-plugin-for directory must have its plugin passed (real plugins are always checked).
+host-vocabulary: no error type a manifest declares (other than the host's own) is named in the
+  host's source: the host maps declared classes to exit codes and knows no plugin's vocabulary.
 exports: each library must export all seven ah_plugin_* functions and no other defined dynamic
   symbol (nm -D --defined-only), which is what the linker version script is for.
 self-test: feeds broken manifests and libraries to the checks above and requires each to be
@@ -27,6 +31,7 @@ import ctypes
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -124,7 +129,58 @@ def check_manifest_document(report, label, raw, schema):
     duplicates = sorted({n for n in names if names.count(n) > 1}, key=str)
     report.check(not duplicates, "%s action names are unique" % label,
                  "duplicated: %s" % ", ".join(map(str, duplicates)))
+    problems = error_vocabulary_problems(manifest)
+    report.check(not problems, "%s declares exactly the error types its result schemas allow"
+                 % label, "\n".join(problems))
     return manifest
+
+
+def error_vocabulary_problems(manifest):
+    """Where "errors" and result_schema.properties.error.properties.type.enum disagree (the
+    rule `actionhost check` applies)."""
+    declared = manifest.get("errors") if isinstance(manifest.get("errors"), dict) else {}
+    problems, listed = [], set()
+    for action in manifest.get("actions") or []:
+        if not isinstance(action, dict):
+            continue
+        node = action.get("result_schema")
+        for key in ("properties", "error", "properties", "type"):
+            node = node.get(key) if isinstance(node, dict) else None
+        allowed = node.get("enum") if isinstance(node, dict) else None
+        if not isinstance(allowed, list):
+            problems.append("action %r: result_schema lists no error types" % action.get("name"))
+            continue
+        listed.update(t for t in allowed if isinstance(t, str))
+        problems += ["action %r can return %r, which errors does not declare"
+                     % (action.get("name"), t) for t in allowed if t not in declared]
+    problems += ["errors declares %r, which no result schema lists" % t
+                 for t in sorted(set(declared) - listed)]
+    return problems
+
+
+def run_host_vocabulary(report, host_source, paths):
+    """No plugin's error type is named anywhere in the host's source: the host maps classes,
+    not names. The host's own types (error_type:: in exit_codes.hpp) may coincide."""
+    host_files = [p for p in pathlib.Path(host_source).rglob("*") if p.is_file()]
+    own = set()
+    for path in host_files:
+        if path.name == "exit_codes.hpp":
+            own.update(re.findall(r'std::string_view \w+ = "(\w+)";', path.read_text()))
+    report.check(len(own) >= 5, "the host's own error types are read from exit_codes.hpp",
+                 "found %s" % sorted(own))
+    texts = {path: path.read_text(errors="replace") for path in host_files}
+    checked = 0
+    for path in manifest_files(paths):
+        manifest = json.loads(path.read_bytes())
+        plugin_types = sorted(set(manifest.get("errors") or {}) - own)
+        checked += len(plugin_types)
+        for error_type in plugin_types:
+            pattern = re.compile(r"\b%s\b" % re.escape(error_type))
+            found = [str(p) for p, text in texts.items() if pattern.search(text)]
+            report.check(not found, "%s: %s appears nowhere in the host's source"
+                         % (path.name, error_type), "found in %s" % ", ".join(found))
+    report.check(checked >= 10, "the manifests declare error types of their own to look for",
+                 "only %d" % checked)
 
 
 def load_library(path):
@@ -228,9 +284,18 @@ def run_self_test(report, schema_path, good_manifest, good_library):
         return lambda m: m.pop(key)
 
     for key in ("name", "version", "api_version", "description", "library", "config_schema",
-                "actions"):
+                "errors", "actions"):
         refused(drop(key), "a manifest without %s" % key)
     refused(set_key("extra", 1), "an unknown top-level member")
+    refused(lambda m: m["errors"].__setitem__("NeverListed", {
+        "class": "remote", "retryable": False, "description": "d"}),
+        "a declared error type that no result schema lists")
+    refused(lambda m: m["errors"].pop(sorted(m["errors"])[0]),
+            "a result schema listing an undeclared error type")
+    refused(lambda m: m["errors"][sorted(m["errors"])[0]].__setitem__("class", "fatal"),
+            "an error class that is not one of the fixed set")
+    refused(lambda m: m["actions"][0]["result_schema"]["properties"].pop("error"),
+            "a result schema that does not list its error types")
     refused(set_key("name", "Bad Name"), "a name that is not a plugin name")
     refused(set_key("api_version", "1.0"), "an api_version that is not MAJOR.MINOR.PATCH")
     refused(set_key("library", "../lib/evil.so"), "a library with a directory part")
@@ -314,6 +379,9 @@ def main():
     manifests.add_argument("paths", nargs="+")
     exports = sub.add_parser("exports")
     exports.add_argument("libraries", nargs="+")
+    vocabulary = sub.add_parser("host-vocabulary")
+    vocabulary.add_argument("--host-source", required=True)
+    vocabulary.add_argument("paths", nargs="+")
     self_test = sub.add_parser("self-test")
     self_test.add_argument("--schema", required=True)
     self_test.add_argument("--manifest", required=True, help="a good manifest")
@@ -325,6 +393,8 @@ def main():
         run_manifests(report, args.schema, args.paths, args.plugin, args.require_plugin_for)
     elif args.command == "exports":
         run_exports(report, args.libraries)
+    elif args.command == "host-vocabulary":
+        run_host_vocabulary(report, args.host_source, args.paths)
     else:
         run_self_test(report, args.schema, args.manifest, args.plugin)
     print("1..%d" % report.count)

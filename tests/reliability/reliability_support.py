@@ -39,15 +39,16 @@ CANARIES = (PRIVATE_KEY, PASSWORD, SSH_LOGIN, "CANARY")
 STOPPED_HOST = "uhost-emu-stopped"
 DATA_DISK = "udisk-emu-data1"  # /dev/vdb of STOPPED_HOST
 
-# Exit codes (README "Exit codes").
+# Exit codes (README "Exit codes"): the host's own error types, then the plugin's by the class
+# its manifest declares for them.
 EXIT = {"ok": 0, "failure": 1, "usage": 2, "credentials": 3, "precondition": 4, "api": 5,
         "transient": 6, "timeout": 7, "plugin": 8}
+EXIT_FOR_CLASS = {"usage": 2, "credentials": 3, "precondition": 4, "remote": 5, "transient": 6,
+                  "timeout": 7, "cancelled": 1, "internal": 1}
 EXIT_FOR_TYPE = {"InvalidParameter": 2, "InvalidConfig": 2, "Usage": 2, "UnknownAction": 2,
-                 "CredentialsMissing": 3, "AuthFailed": 3, "InstanceNotFound": 4,
-                 "SystemDiskNotDetachable": 4, "InstanceNotStopped": 4, "ApiError": 5,
-                 "Transient": 6, "WaitTimeout": 7, "PluginNotFound": 8,
-                 "PluginLoadFailed": 8, "PluginIncompatible": 8, "InternalError": 1,
-                 "InstanceCreateFailed": 1}
+                 "PluginNotFound": 8, "PluginLoadFailed": 8, "PluginIncompatible": 8,
+                 "InternalError": 1, "InstanceCreateFailed": 1, "Cancelled": 1}
+EXIT_FOR_TYPE.update({name: EXIT_FOR_CLASS[e["class"]] for name, e in MANIFEST["errors"].items()})
 
 _default_state = None
 

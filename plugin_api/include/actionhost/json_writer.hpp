@@ -53,22 +53,33 @@ inline bool valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
-// Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters as
-// \n, \r, \t or \u00XX, invalid UTF-8 bytes as U+FFFD (one per byte).
+// Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
+// (C0, DEL and C1) as \n, \r, \t or \u00XX, invalid UTF-8 bytes as U+FFFD (one per byte).
 inline void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     std::size_t plain = 0;  // start of the run of bytes copied as they are
     const auto flush = [&](std::size_t end) { out.append(text.data() + plain, end - plain); };
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
             ++i;
             continue;
         }
         if (c >= 0x80) {
             const std::size_t len = utf8_sequence_length(text, i);
-            if (len != 0) {
+            const bool c1_control =
+                c == 0xC2 && len == 2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+            if (len != 0 && !c1_control) {
                 i += len;
+                continue;
+            }
+            if (c1_control) {  // U+0080..U+009F: escaped, as terminals act on some of them
+                flush(i);
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+                out += buf;
+                i += 2;
+                plain = i;
                 continue;
             }
         }
@@ -90,7 +101,7 @@ inline void append_json_string(std::string& out, std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (c < 0x20) {
+                if (c < 0x20 || c == 0x7F) {
                     char buf[8];
                     std::snprintf(buf, sizeof buf, "\\u%04x", c);
                     out += buf;
