@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 BIN = os.environ["ACTIONHOST_BIN"]
@@ -32,6 +33,17 @@ def run(*args, stdin=None, plugin_path=PLUGIN_PATH, env=None):
     argv = [BIN] + (["--plugin-path", plugin_path] if plugin_path else []) + list(args)
     return subprocess.run(argv, input=stdin, capture_output=True, text=True,
                           env=env if env is not None else clean_env(), timeout=SAFETY_TIMEOUT)
+
+
+def wait_until_reading_a_pipe(pid):
+    """Returns once the process's main thread is blocked reading a pipe (Linux /proc)."""
+    deadline = time.monotonic() + SAFETY_TIMEOUT
+    while time.monotonic() < deadline:
+        with open("/proc/%d/wchan" % pid) as f:
+            if "pipe" in f.read():
+                return
+        time.sleep(0.01)  # polls a condition; the signal is only sent once it holds
+    raise AssertionError("actionhost never blocked reading its stdin")
 
 
 class CliTestCase(unittest.TestCase):
@@ -342,6 +354,36 @@ class Cancellation(CliTestCase):
         self.assertIn("interrupted twice", result["error"]["message"])
         self.assertIn("second signal", stderr)
 
+    def test_sighup(self):
+        code, stdout, stderr = self.signal_run(signal.SIGHUP)
+        self.assertEqual(code, 129, stderr)
+        self.assertEqual(self.one_json(stdout)["error"]["message"], "cancelled while blocking")
+        self.assertIn("cancelled by SIGHUP", stderr)
+
+    def test_signal_while_reading_the_params(self):
+        # Nothing has started: the host leaves at once, with a result that says so.
+        for signo, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)):
+            with self.subTest(signo=signo):
+                proc = subprocess.Popen([BIN, "--plugin-path", ECHO_DIR, "run", "test-echo.echo",
+                                         "--params", "-"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, env=clean_env())
+                try:
+                    proc.stdin.write("{")  # the host reads it and waits for the rest
+                    proc.stdin.flush()
+                    wait_until_reading_a_pipe(proc.pid)
+                    proc.send_signal(signo)
+                    stdout, stderr = proc.communicate(timeout=SAFETY_TIMEOUT)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.communicate()
+                self.assertEqual(proc.returncode, code, stderr)
+                result = self.one_json(stdout)
+                self.assertEqual(result["error"]["type"], "Cancelled")
+                self.assertIn("before the action started; nothing was done",
+                              result["error"]["message"])
+
 
 class Check(CliTestCase):
     def test_check_good_plugin(self):
@@ -476,6 +518,34 @@ class Batch(CliTestCase):
             messages = sorted(r["error"]["message"] for r in results)
             self.assertEqual(messages, ["cancelled while blocking"] * 2 +
                              ["not started: the batch was cancelled; nothing was done"] * 2)
+
+    def test_batch_second_signal_prints_every_line(self):
+        # slow_cancel takes 30 s to return after a cancel: a second signal gives up waiting,
+        # and every input line still gets its result line.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "in.jsonl")
+            with open(path, "w") as f:
+                f.write("{}\n" * 3)
+            proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
+                                     "test-misbehaving.slow_cancel", "--batch", path],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env=clean_env())
+            try:
+                self.assertIn('"blocking"', proc.stderr.readline())
+                proc.send_signal(signal.SIGINT)
+                self.assertIn('"cancel_seen"', proc.stderr.readline())
+                proc.send_signal(signal.SIGTERM)
+                stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            self.assertEqual(proc.returncode, 143, stderr)
+            results = [json.loads(line) for line in stdout.splitlines()]
+            self.assertEqual(len(results), 3, stdout)
+            self.assertEqual({r["error"]["type"] for r in results}, {"Cancelled"})
+            self.assertIn("interrupted twice", results[0]["error"]["message"])
+            self.assertIn("second signal", stderr)
 
 
 class Help(CliTestCase):
