@@ -3,11 +3,8 @@
 #include "json_text.hpp"
 #include "printable.hpp"
 
+#include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
-
-#include <Poco/Exception.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <cctype>
 #include <cstdio>
@@ -34,14 +31,10 @@ std::string iso_time(std::chrono::system_clock::time_point when) {
 Poco::JSON::Object::Ptr parse_event(const char* message) {
     try {
         // The plugin's key order is kept: events read as the plugin wrote them.
-        Poco::JSON::Parser parser(Poco::makeShared<Poco::JSON::ParseHandler>(true));
-        auto value = parser.parse(message);
-        if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
-            return value.extract<Poco::JSON::Object::Ptr>();
-        }
-    } catch (const Poco::Exception&) {
+        return json::as_object(json::parse(message, {true}));
+    } catch (const json::parse_error&) {
+        return nullptr;
     }
-    return nullptr;
 }
 
 // The plugin's event text as the members after ts, level and plugin, when it can be copied as
@@ -131,11 +124,11 @@ std::string log_sink::format(ah_log_level level, const char* message,
             // Not one JSON object: keep the text (the writer makes it valid UTF-8).
             line.member("event", "invalid_log_event").member("message", text);
         } else {
-            for (const auto& [key, value] : *event) {
+            for (const auto& key : event->getNames()) {  // the plugin's order
                 if (key == "ts" || key == "level" || key == "plugin")
                     continue;
                 line.key(key);
-                write_json_value(line, value);
+                write_json_value(line, event->get(key));
             }
         }
         line.end_object();
@@ -149,9 +142,10 @@ std::string log_sink::format(ah_log_level level, const char* message,
         return printable(line + " invalid_log_event: " + text);
     line += ' ' + event->optValue<std::string>("event", "event") + ": " +
             event->optValue<std::string>("message", "");
-    for (const auto& [key, value] : *event) {
+    for (const auto& key : event->getNames()) {  // the plugin's order
         if (key == "event" || key == "message")
             continue;
+        const auto value = event->get(key);
         line +=
             ' ' + key + '=' + (value.isString() ? value.extract<std::string>() : var_json(value));
     }

@@ -192,6 +192,6 @@ TEST_CASE("host loading: a result that is not a JSON object is replaced", "[host
     CHECK_THAT(out.result_json,
                Catch::StartsWith(R"({"ok":false,"error":{"type":"InternalError")"));
     CHECK_THAT(out.last_error,
-               Catch::Contains("not a JSON object (invalid JSON at line 1, column 14) "
-                               "with AH_OK"));
+               Catch::Contains("not a JSON object (invalid JSON at line 1, column 14: a member "
+                               "name (a string) expected) with AH_OK"));
 }

@@ -85,7 +85,7 @@ TEST_CASE("host log sink: text format for people", "[host][log]") {
     CHECK(sink.format(AH_LOG_INFO,
                       R"({"event":"poll","message":"still attached","state":"Stopped","n":2})",
                       fixed_time) ==
-          "2026-11-28T15:26:07.123Z INFO compshare-disk poll: still attached n=2 state=Stopped");
+          "2026-11-28T15:26:07.123Z INFO compshare-disk poll: still attached state=Stopped n=2");
     CHECK(sink.format(AH_LOG_DEBUG, R"({"event":"e","message":"two\nlines"})", fixed_time) ==
           "2026-11-28T15:26:07.123Z DEBUG compshare-disk e: two lines");
     CHECK(sink.format(static_cast<ah_log_level>(42), "oops", fixed_time) ==

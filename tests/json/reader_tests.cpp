@@ -1,0 +1,117 @@
+// The one JSON reader: what it accepts, what it refuses, and where it says the fault is.
+#include <actionhost/json/reader.hpp>
+
+#include <Poco/JSON/Array.h>
+
+#include <catch2/catch.hpp>
+
+#include <limits>
+
+using actionhost::json::as_object;
+using actionhost::json::kind_of;
+using actionhost::json::parse;
+using actionhost::json::parse_error;
+
+namespace {
+
+// The error parsing `text` gives, as "line L, column C: reason" ("" when it parses).
+std::string error_of(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const parse_error& e) {
+        return e.where() + ": " + e.reason();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("json reader: values and their types", "[json]") {
+    const auto object = as_object(parse(R"( {"s": "a\"b\\c\/\n\u00e9\ud83d\ude00", "t": true,
+        "f": false, "n": null, "i": -7, "big": 4294967296, "huge": 18446744073709551615,
+        "beyond": 18446744073709551617, "d": 1.5e3, "a": [1, [], {}]} )"));
+    REQUIRE(object);
+    CHECK(object->getValue<std::string>("s") == "a\"b\\c/\n\xc3\xa9\xf0\x9f\x98\x80");
+    CHECK(object->getValue<bool>("t"));
+    CHECK_FALSE(object->getValue<bool>("f"));
+    CHECK(object->isNull("n"));
+    CHECK(object->get("i").type() == typeid(int));
+    CHECK(object->get("big").type() == typeid(Poco::Int64));
+    CHECK(object->get("huge").type() == typeid(Poco::UInt64));
+    CHECK(object->getValue<Poco::UInt64>("huge") == std::numeric_limits<Poco::UInt64>::max());
+    // Never wrapped: beyond 64 bits an integer is a double of about the same value.
+    CHECK(object->get("beyond").type() == typeid(double));
+    CHECK(object->getValue<double>("beyond") == Approx(1.8446744073709552e19));
+    CHECK(object->getValue<double>("d") == 1500.0);
+    CHECK(object->getArray("a")->size() == 3);
+    CHECK(std::string(kind_of(parse("[]"))) == "an array");
+    CHECK(std::string(kind_of(parse("\"x\""))) == "a string");
+    CHECK(std::string(kind_of(parse("null"))) == "null");
+    CHECK(std::string(kind_of(parse("0"))) == "a number");
+    CHECK(as_object(parse("[1]")) == nullptr);
+}
+
+TEST_CASE("json reader: objects keep the document's order when asked", "[json]") {
+    const auto ordered = as_object(parse(R"({"b":1,"a":2,"c":3})", {true}));
+    std::string keys;
+    for (const auto& key : ordered->getNames())  // Poco's iterators run in key order
+        keys += key;
+    CHECK(keys == "bac");
+}
+
+TEST_CASE("json reader: refusals say where and why", "[json]") {
+    const std::pair<std::string, std::string> table[] = {
+        {"", "line 1, column 1: the text ends where a value was expected"},
+        {"{\"a\":1,\"a\":2}", "line 1, column 8: duplicate member name \"a\""},
+        {"{\"a\":1,\"\\u0061\":2}", "line 1, column 8: duplicate member name \"a\""},
+        {"{\"x\":{\"a\":1,\n\"a\":2}}", "line 2, column 1: duplicate member name \"a\""},
+        {"{\"a\":\"\xff\"}", "line 1, column 7: invalid UTF-8 (JSON text is UTF-8)"},
+        {"{\"a\":\"\\ud800x\"}",
+         "line 1, column 7: a lone UTF-16 high surrogate (\\u escape) is not a character"},
+        {"\"\\udc00\"",
+         "line 1, column 2: a lone UTF-16 low surrogate (\\u escape) is not a "
+         "character"},
+        {"\"\\x\"", "line 1, column 3: invalid escape in a string"},
+        {"\"\\u12g4\"", "line 1, column 6: \\u needs four hex digits"},
+        {"\"a\tb\"", "line 1, column 3: a control character inside a string must be escaped"},
+        {"\"abc", "line 1, column 5: the text ends inside a string"},
+        {"[1,]",
+         "line 1, column 4: invalid value (a number, a string, true, false, null, '{' "
+         "or '[' expected)"},
+        {"[1 2]", "line 1, column 4: ',' or ']' expected"},
+        {"{\"a\" 1}", "line 1, column 6: ':' expected"},
+        {"{1:2}", "line 1, column 2: a member name (a string) expected"},
+        {"{\"a\":1", "line 1, column 7: the text ends where ',' or '}' was expected"},
+        {"tru",
+         "line 1, column 4: invalid literal (true, false, null, a number, a string, '{' "
+         "or '[')"},
+        {"01", "line 1, column 2: text after the JSON value"},
+        {"1.", "line 1, column 3: a digit expected"},
+        {"-",
+         "line 1, column 2: invalid value (a number, a string, true, false, null, '{' or "
+         "'[' expected)"},
+        {"1e999", "line 1, column 1: a number beyond the range of a double"},
+        {"{} x", "line 1, column 4: text after the JSON value"},
+        {std::string("{\"a\":1}\0", 8), "line 1, column 8: contains a NUL byte"},
+        {std::string("\"a\0\"", 4), "line 1, column 3: contains a NUL byte"},
+        {std::string(300, '[') + std::string(300, ']'),
+         "line 1, column 129: nested deeper than 128 levels"},
+    };
+    for (const auto& [text, expected] : table) {
+        INFO(text);
+        CHECK(error_of(text) == expected);
+    }
+    CHECK(error_of(std::string(128, '[') + std::string(128, ']')).empty());
+}
+
+TEST_CASE("json reader: the error's message", "[json]") {
+    try {
+        parse("{\"a\" 1}");
+        FAIL("no error");
+    } catch (const parse_error& e) {
+        CHECK(std::string(e.what()) == "invalid JSON at line 1, column 6: ':' expected");
+        CHECK(e.offset() == 5);
+        CHECK(e.line() == 1);
+        CHECK(e.column() == 6);
+    }
+}
