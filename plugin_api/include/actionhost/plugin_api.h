@@ -25,8 +25,9 @@
  *
  * Version rule (as Falco's): a host accepts a plugin when the major versions are equal and the
  * host's minor is at least the plugin's (with equal minors, the host's patch at least the
- * plugin's). ah_plugin_api_version_compatible() below is that rule; every host calls it instead of
- * writing its own.
+ * plugin's). ah_plugin_api_version_compatible() below is that rule; every C or C++ host calls it
+ * instead of writing its own (a ctypes or cgo host, which cannot call an inline function, mirrors
+ * ah_plugin_api_version_check() line for line).
  *
  * How the version moves:
  * - MAJOR: anything that is not an addition (a changed signature, struct layout, meaning or
