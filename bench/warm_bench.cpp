@@ -8,14 +8,13 @@
 // or an external one (--url, e.g. nginx from bench/warm-nginx.sh; only (a) and (b)).
 #include "canned_server.hpp"
 #include "floor_client.hpp"
+#include "plugin_library.hpp"
 
 #include <actionhost/plugin_api.h>
 #include <actionhost/plugin.hpp>
 #include <compshare_emulator/server.hpp>
 #include <form_encoding.hpp>
 #include <signature.hpp>
-
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <chrono>
@@ -35,40 +34,17 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-// The compshare-disk plugin through its C ABI, as a host loads it.
-class plugin {
-  public:
-    explicit plugin(const char* path) : handle_(::dlopen(path, RTLD_NOW | RTLD_LOCAL)) {
-        if (handle_ == nullptr) {
-            throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
-        }
-        create = reinterpret_cast<decltype(create)>(::dlsym(handle_, "ah_plugin_create"));
-        destroy = reinterpret_cast<decltype(destroy)>(::dlsym(handle_, "ah_plugin_destroy"));
-        invoke = reinterpret_cast<decltype(invoke)>(::dlsym(handle_, "ah_plugin_invoke"));
-        if (create == nullptr || destroy == nullptr || invoke == nullptr) {
-            throw std::runtime_error("plugin lacks ah_plugin_* symbols");
-        }
-    }
-    ~plugin() { ::dlclose(handle_); }
-    plugin(const plugin&) = delete;
-    plugin& operator=(const plugin&) = delete;
-
-    ah_status (*create)(const ah_host_api*, const char*, ah_instance**) = nullptr;
-    void (*destroy)(ah_instance*) = nullptr;
-    ah_status (*invoke)(ah_instance*, const char*, const char*, size_t, const char**,
-                        size_t*) = nullptr;
-
-  private:
-    void* handle_;
-};
-
+// An instance called through the exports the host's loader resolved, without the host's
+// per-call result check: (b) times the plugin's call alone.
 class instance {
   public:
-    instance(const plugin& p, const std::string& config) : p_(p) {
+    instance(const ah_plugin_table& p, const std::string& config) : p_(p) {
         host_.struct_size = sizeof host_;
         host_.api_version = AH_PLUGIN_API_VERSION;
         if (p_.create(&host_, config.c_str(), &instance_) != AH_OK) {
-            throw std::runtime_error("ah_plugin_create failed");
+            const std::string error = instance_ != nullptr ? p_.last_error(instance_) : "";
+            p_.destroy(instance_);  // the error-only instance is the caller's too
+            throw std::runtime_error("ah_plugin_create failed: " + error);
         }
     }
     ~instance() { p_.destroy(instance_); }
@@ -90,7 +66,7 @@ class instance {
     }
 
   private:
-    const plugin& p_;
+    const ah_plugin_table& p_;
     ah_host_api host_{};
     ah_instance* instance_ = nullptr;
 };
@@ -141,7 +117,7 @@ struct options {
     bool smoke = false;
 };
 
-int run_target(const plugin& lib, const target& t, const options& o) {
+int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     const std::string one_call =
         R"({"Region":"cn-wlcb","UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1",)"
         R"("Device":"/dev/vdb","Precheck":false,"Wait":false})";
@@ -303,7 +279,9 @@ int main(int argc, char** argv) {
         o.calls = 5;
         o.c_calls = 1;
     }
-    const plugin lib(plugin_path.c_str());
+    // The host's loader: version rule, every export, the manifest beside the library.
+    const auto library = actionhost::core::plugin_library::open(plugin_path);
+    const ah_plugin_table& lib = library->functions();
     int rc = 0;
     for (const auto& name : o.servers) {
         if (name == "canned") {

@@ -16,32 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ISO C cannot convert dlsym's void* to a function pointer; POSIX guarantees that copying the
- * bytes works. */
-static int resolve(void* library, const char* name, void* function, size_t size) {
-    void* symbol = dlsym(library, name);
-    if (symbol == NULL) {
-        fprintf(stderr, "run-action: the plugin does not export %s\n", name);
-        return 0;
+/* Resolves the exports into api in the header's order, applying the version rule as soon as
+ * ah_plugin_api_version is known (a plugin of another version may lack the other exports). */
+static int load_api(void* library, const char* path, ah_plugin_table* api) {
+    size_t i;
+    for (i = 0; i < AH_PLUGIN_SYMBOL_COUNT; ++i) {
+        void* symbol = dlsym(library, ah_plugin_symbols[i].name);
+        if (symbol == NULL) {
+            fprintf(stderr, "run-action: %s does not export %s\n", path, ah_plugin_symbols[i].name);
+            return 0;
+        }
+        ah_plugin_table_store(api, i, symbol);
+        if (i == 0 && !ah_plugin_api_version_compatible(api->api_version())) {
+            const char* version = api->api_version();
+            fprintf(stderr, "run-action: %s needs plugin API %s; this host implements %s\n", path,
+                    version != NULL ? version : "(none)", AH_PLUGIN_API_VERSION);
+            return 0;
+        }
     }
-    memcpy(function, &symbol, size);
     return 1;
-}
-
-/* Majors equal, host minor >= plugin minor, then host patch >= plugin patch. */
-static int compatible(const char* plugin_version) {
-    const unsigned host[3] = {AH_PLUGIN_API_VERSION_MAJOR, AH_PLUGIN_API_VERSION_MINOR,
-                              AH_PLUGIN_API_VERSION_PATCH};
-    unsigned plugin[3] = {0, 0, 0};
-    char rest = 0;
-    if (sscanf(plugin_version, "%u.%u.%u%c", &plugin[0], &plugin[1], &plugin[2], &rest) != 3) {
-        return 0;
-    }
-    if (plugin[0] != host[0])
-        return 0;
-    if (plugin[1] != host[1])
-        return plugin[1] < host[1];
-    return plugin[2] <= host[2];
 }
 
 static void print_log(void* host_ctx, ah_log_level level, const char* message) {
@@ -50,11 +43,7 @@ static void print_log(void* host_ctx, ah_log_level level, const char* message) {
 }
 
 int main(int argc, char** argv) {
-    const char* (*api_version)(void);
-    ah_status (*create)(const ah_host_api*, const char*, ah_instance**);
-    void (*destroy)(ah_instance*);
-    ah_status (*invoke)(ah_instance*, const char*, const char*, size_t, const char**, size_t*);
-    const char* (*last_error)(const ah_instance*);
+    ah_plugin_table api;
     const char* params = argc > 3 ? argv[3] : "{}";
     const char* config = argc > 4 ? argv[4] : "{}";
     ah_host_api host;
@@ -73,17 +62,7 @@ int main(int argc, char** argv) {
         fprintf(stderr, "run-action: cannot load %s: %s\n", argv[1], dlerror());
         return 8;
     }
-    if (!resolve(library, "ah_plugin_api_version", &api_version, sizeof api_version) ||
-        !resolve(library, "ah_plugin_create", &create, sizeof create) ||
-        !resolve(library, "ah_plugin_destroy", &destroy, sizeof destroy) ||
-        !resolve(library, "ah_plugin_invoke", &invoke, sizeof invoke) ||
-        !resolve(library, "ah_plugin_last_error", &last_error, sizeof last_error)) {
-        dlclose(library);
-        return 8;
-    }
-    if (!compatible(api_version())) {
-        fprintf(stderr, "run-action: %s needs plugin API %s; this host implements %s\n", argv[1],
-                api_version(), AH_PLUGIN_API_VERSION);
+    if (!load_api(library, argv[1], &api)) {
         dlclose(library);
         return 8;
     }
@@ -92,23 +71,23 @@ int main(int argc, char** argv) {
     host.struct_size = (uint32_t)sizeof host;
     host.api_version = AH_PLUGIN_API_VERSION;
     host.log = print_log;
-    status = create(&host, config, &instance);
+    status = api.create(&host, config, &instance);
     if (status != AH_OK) {
         fprintf(stderr, "run-action: cannot create the instance: %s\n",
-                instance != NULL ? last_error(instance) : "out of memory");
-        destroy(instance);
+                instance != NULL ? api.last_error(instance) : "out of memory");
+        api.destroy(instance);
         dlclose(library);
         return 1;
     }
 
-    status = invoke(instance, argv[2], params, strlen(params), &result, &result_len);
+    status = api.invoke(instance, argv[2], params, strlen(params), &result, &result_len);
     if (result != NULL)
         fwrite(result, 1, result_len, stdout); /* copy before the next call */
     fputc('\n', stdout);
     if (status != AH_OK)
-        fprintf(stderr, "run-action: %s\n", last_error(instance));
+        fprintf(stderr, "run-action: %s\n", api.last_error(instance));
 
-    destroy(instance);
+    api.destroy(instance);
     dlclose(library);
     return status == AH_OK ? 0 : 1;
 }

@@ -2,31 +2,22 @@
 
 #include <actionhost/plugin_api.h>
 
-#include <charconv>
-
 namespace actionhost::core {
+namespace {
+
+// The header's functions read NUL-terminated text; an embedded NUL is not a version.
+bool has_nul(std::string_view text) {
+    return text.find('\0') != std::string_view::npos;
+}
+
+}  // namespace
 
 std::optional<api_version> api_version::parse(std::string_view text) {
-    api_version v;
-    unsigned* parts[] = {&v.major, &v.minor, &v.patch};
-    const char* p = text.data();
-    const char* end = text.data() + text.size();
-    for (int i = 0; i < 3; ++i) {
-        if (i > 0) {
-            if (p == end || *p != '.')
-                return std::nullopt;
-            ++p;
-        }
-        if (p == end || *p < '0' || *p > '9')
-            return std::nullopt;  // no sign, no blank
-        const auto [next, ec] = std::from_chars(p, end, *parts[i]);
-        if (ec != std::errc())
-            return std::nullopt;
-        p = next;
-    }
-    if (p != end)
+    const std::string terminated(text);
+    std::uint32_t parts[3] = {0, 0, 0};
+    if (has_nul(text) || !ah_plugin_api_version_parse(terminated.c_str(), parts))
         return std::nullopt;
-    return v;
+    return api_version{parts[0], parts[1], parts[2]};
 }
 
 std::string api_version::str() const {
@@ -38,23 +29,25 @@ api_version host_api_version() {
 }
 
 std::string check_api_version(std::string_view plugin_text, const api_version& host) {
-    const auto plugin = api_version::parse(plugin_text);
-    const std::string versions = "built for plugin API \"" + std::string(plugin_text) +
-                                 "\" but this host implements " + host.str();
-    if (!plugin)
-        return versions + ": the plugin's version is not MAJOR.MINOR.PATCH";
-    const std::string host_old = versions + ": the host is too old (upgrade actionhost)";
-    const std::string plugin_old = versions + ": the plugin is too old (rebuild it against " +
-                                   std::to_string(host.major) + ".x)";
-    if (plugin->major > host.major)
-        return host_old;
-    if (plugin->major < host.major)
-        return plugin_old;
-    if (plugin->minor > host.minor)
-        return host_old;
-    if (plugin->minor == host.minor && plugin->patch > host.patch)
-        return host_old;
-    return "";
+    const std::string terminated(plugin_text);
+    const ah_api_version_verdict verdict =
+        has_nul(plugin_text)
+            ? AH_API_VERSION_MALFORMED
+            : ah_plugin_api_version_check(terminated.c_str(), host.major, host.minor, host.patch);
+    const std::string versions =
+        "built for plugin API \"" + terminated + "\" but this host implements " + host.str();
+    switch (verdict) {
+        case AH_API_VERSION_ACCEPTED:
+            return "";
+        case AH_API_VERSION_MALFORMED:
+            return versions + ": the plugin's version is not MAJOR.MINOR.PATCH";
+        case AH_API_VERSION_HOST_TOO_OLD:
+            return versions + ": the host is too old (upgrade actionhost)";
+        case AH_API_VERSION_PLUGIN_TOO_OLD:
+            return versions + ": the plugin is too old (rebuild it against " +
+                   std::to_string(host.major) + ".x)";
+    }
+    return versions + ": unknown verdict of the version rule";
 }
 
 }  // namespace actionhost::core

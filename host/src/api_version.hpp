@@ -1,6 +1,8 @@
-// Plugin API versions ("MAJOR.MINOR.PATCH") and the compatibility rule of plugin_api.h.
+// Plugin API versions ("MAJOR.MINOR.PATCH") and the compatibility rule of plugin_api.h, with the
+// host's messages around the header's parser and rule (ah_plugin_api_version_parse/_check).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,11 +10,11 @@
 namespace actionhost::core {
 
 struct api_version {
-    unsigned major = 0;
-    unsigned minor = 0;
-    unsigned patch = 0;
+    std::uint32_t major = 0;
+    std::uint32_t minor = 0;
+    std::uint32_t patch = 0;
 
-    // Strict "M.m.p" with decimal numbers; nullopt otherwise.
+    // Strict "M.m.p": decimal numbers without leading zeros; nullopt otherwise.
     static std::optional<api_version> parse(std::string_view text);
     std::string str() const;
 };

@@ -5,12 +5,14 @@
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
+#include "plugin_catalog.hpp"
 
 #include <Poco/JSON/Stringifier.h>
 
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <type_traits>
 
 namespace actionhost::core {
 namespace fs = std::filesystem;
@@ -26,17 +28,37 @@ std::string canonical(const Poco::Dynamic::Var& value) {
     return out.str();
 }
 
-template <class Fn>
-void resolve(const boost::dll::shared_library& lib, const char* name, Fn*& out, const manifest& m) {
+// The header's types are the exports' own: a host resolving into ah_plugin_table calls each
+// function with the signature the plugin defined.
+static_assert(std::is_same_v<ah_plugin_api_version_fn, decltype(&ah_plugin_api_version)>);
+static_assert(std::is_same_v<ah_plugin_manifest_fn, decltype(&ah_plugin_manifest)>);
+static_assert(std::is_same_v<ah_plugin_create_fn, decltype(&ah_plugin_create)>);
+static_assert(std::is_same_v<ah_plugin_destroy_fn, decltype(&ah_plugin_destroy)>);
+static_assert(std::is_same_v<ah_plugin_invoke_fn, decltype(&ah_plugin_invoke)>);
+static_assert(std::is_same_v<ah_plugin_last_error_fn, decltype(&ah_plugin_last_error)>);
+static_assert(std::is_same_v<ah_plugin_cancel_fn, decltype(&ah_plugin_cancel)>);
+
+// Resolves ah_plugin_symbols[index] into its member of `table`.
+void resolve(const boost::dll::shared_library& lib, std::size_t index, ah_plugin_table& table,
+             const manifest& m) {
+    const char* name = ah_plugin_symbols[index].name;
     if (!lib.has(name)) {
         throw host_error(error_type::plugin_load_failed,
                          plugin_prefix(m) + m.library.string() + " does not export " + name +
                              " (required by the plugin API; check the linker version script)");
     }
-    out = &lib.get<Fn>(name);
+    // get<> of a function type is a reference to the export; its address is dlsym()'s.
+    ah_plugin_table_store(&table, index, reinterpret_cast<void*>(&lib.get<void()>(name)));
 }
 
 }  // namespace
+
+const std::array<const char*, AH_PLUGIN_SYMBOL_COUNT> required_symbols = [] {
+    std::array<const char*, AH_PLUGIN_SYMBOL_COUNT> names{};
+    for (std::size_t index = 0; index < names.size(); ++index)
+        names[index] = ah_plugin_symbols[index].name;
+    return names;
+}();
 
 std::vector<std::string> exported_symbols(const fs::path& library) {
     try {
@@ -91,24 +113,19 @@ std::shared_ptr<const plugin_library> plugin_library::load(const manifest& m) {
         throw host_error(error_type::plugin_load_failed,
                          plugin_prefix(m) + "cannot load " + m.library.string() + ": " + e.what());
     }
-    auto& fn = lib->fn_;
-    // The version first: a plugin of another major may not have the other symbols.
-    resolve(lib->library_, required_symbols[0], fn.api_version, m);
-    const char* version = fn.api_version();
+    // The version first (ah_plugin_symbols[0]): a plugin of another major may lack the others.
+    resolve(lib->library_, 0, lib->table_, m);
+    const char* version = lib->table_.api_version();
     lib->api_version_ = version != nullptr ? version : "(null)";
     const std::string problem = check_api_version(lib->api_version_, host_api_version());
     if (!problem.empty()) {
         throw host_error(error_type::plugin_incompatible,
                          plugin_prefix(m) + m.library.string() + " is " + problem);
     }
-    resolve(lib->library_, required_symbols[1], fn.manifest, m);
-    resolve(lib->library_, required_symbols[2], fn.create, m);
-    resolve(lib->library_, required_symbols[3], fn.destroy, m);
-    resolve(lib->library_, required_symbols[4], fn.invoke, m);
-    resolve(lib->library_, required_symbols[5], fn.last_error, m);
-    resolve(lib->library_, required_symbols[6], fn.cancel, m);
+    for (std::size_t index = 1; index < AH_PLUGIN_SYMBOL_COUNT; ++index)
+        resolve(lib->library_, index, lib->table_, m);
 
-    const char* embedded = fn.manifest();
+    const char* embedded = lib->table_.manifest();
     const std::string difference = compare_manifests(embedded != nullptr ? embedded : "", m);
     if (!difference.empty()) {
         throw host_error(error_type::plugin_incompatible,
@@ -117,6 +134,23 @@ std::shared_ptr<const plugin_library> plugin_library::load(const manifest& m) {
                              " (rebuild the plugin or reinstall its manifest)");
     }
     return lib;
+}
+
+std::shared_ptr<const plugin_library> plugin_library::open(const fs::path& library) {
+    std::error_code ec;
+    if (!fs::is_regular_file(library, ec)) {
+        throw host_error(error_type::plugin_load_failed,
+                         "library " + library.string() + " does not exist or is not a file");
+    }
+    const fs::path folder = library.parent_path().empty() ? fs::path(".") : library.parent_path();
+    const auto catalog = plugin_catalog::scan({folder});
+    for (const auto& m : catalog.plugins()) {
+        if (fs::equivalent(m.library, library, ec))
+            return load(m);
+    }
+    throw host_error(error_type::plugin_not_found,
+                     "no manifest in " + folder.string() + " names the library " +
+                         library.filename().string() + " (its \"library\" field)");
 }
 
 }  // namespace actionhost::core

@@ -1,5 +1,6 @@
-// One loaded plugin library: Boost.DLL with RTLD_NOW and local binding, the seven ah_plugin_*
-// functions resolved, the API version checked and the embedded manifest compared with the file.
+// One loaded plugin library: Boost.DLL with RTLD_NOW and local binding, the ah_plugin_* exports
+// resolved into plugin_api.h's ah_plugin_table, the API version checked and the embedded manifest
+// compared with the file. The one loader of the host, its tests and benchmarks.
 #pragma once
 
 #include "manifest.hpp"
@@ -16,20 +17,9 @@
 
 namespace actionhost::core {
 
-struct plugin_functions {
-    const char* (*api_version)();
-    const char* (*manifest)();
-    ah_status (*create)(const ah_host_api*, const char*, ah_instance**);
-    void (*destroy)(ah_instance*);
-    ah_status (*invoke)(ah_instance*, const char*, const char*, size_t, const char**, size_t*);
-    const char* (*last_error)(const ah_instance*);
-    void (*cancel)(ah_instance*);
-};
-
-// The exports every plugin must have, in the order they are resolved.
-inline constexpr std::array<const char*, 7> required_symbols{
-    "ah_plugin_api_version", "ah_plugin_manifest",   "ah_plugin_create", "ah_plugin_destroy",
-    "ah_plugin_invoke",      "ah_plugin_last_error", "ah_plugin_cancel"};
+// The exports every plugin must have, in the order they are resolved (plugin_api.h's
+// ah_plugin_symbols).
+extern const std::array<const char*, AH_PLUGIN_SYMBOL_COUNT> required_symbols;
 
 // Lists the dynamic symbols a library exports, without loading it. Throws host_error.
 std::vector<std::string> exported_symbols(const std::filesystem::path& library);
@@ -45,9 +35,14 @@ class plugin_library {
     // disagreement), each naming the library file and the cause.
     static std::shared_ptr<const plugin_library> load(const manifest& m);
 
+    // Loads the library file `library` with the manifest beside it (the one in the same folder
+    // whose "library" field names this file), for programs that know a plugin by its file. The
+    // checks and errors of load(), plus PluginNotFound when no manifest there names the file.
+    static std::shared_ptr<const plugin_library> open(const std::filesystem::path& library);
+
     const manifest& info() const { return manifest_; }
     const std::string& api_version() const { return api_version_; }
-    const plugin_functions& functions() const { return fn_; }
+    const ah_plugin_table& functions() const { return table_; }
 
     // Instances hold a shared_ptr to their library, so it is unloaded only after the last
     // instance was destroyed.
@@ -66,7 +61,7 @@ class plugin_library {
   private:
     manifest manifest_;
     boost::dll::shared_library library_;
-    plugin_functions fn_{};
+    ah_plugin_table table_{};
     std::string api_version_;
 };
 

@@ -17,34 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The seven exports, resolved once by load_api(). */
-typedef const char* (*api_version_fn)(void);
-typedef const char* (*manifest_fn)(void);
-typedef ah_status (*create_fn)(const ah_host_api*, const char*, ah_instance**);
-typedef void (*destroy_fn)(ah_instance*);
-typedef ah_status (*invoke_fn)(ah_instance*, const char*, const char*, size_t, const char**,
-                               size_t*);
-typedef const char* (*last_error_fn)(const ah_instance*);
-typedef void (*cancel_fn)(ah_instance*);
-
-struct plugin_api {
-    api_version_fn api_version;
-    manifest_fn manifest;
-    create_fn create;
-    destroy_fn destroy;
-    invoke_fn invoke;
-    last_error_fn last_error;
-    cancel_fn cancel;
-};
-
-static struct plugin_api api;
+/* The exports, resolved once by load_api(). */
+static ah_plugin_table api;
 static int test_count = 0;
 static int failure_count = 0;
 
 /* What the signal handler needs: it may only touch volatile objects and async-signal-safe
  * calls (ah_plugin_cancel is one by contract). */
 static ah_instance* volatile cancel_target = NULL;
-static volatile cancel_fn cancel_from_signal = NULL;
+static volatile ah_plugin_cancel_fn cancel_from_signal = NULL;
 static volatile sig_atomic_t signals_handled = 0;
 
 static void check(int condition, const char* description) {
@@ -316,40 +297,15 @@ static void check_message(const char* message, int want_empty, const char* what)
     check((message[0] == '\0') == want_empty, description);
 }
 
-/* ---- Version rule: majors equal, host minor >= plugin minor, then patch. ---- */
+/* ---- Version rule (the header's): majors equal, host minor >= plugin minor, then patch. ---- */
 
-/* Parses "MAJOR.MINOR.PATCH" (decimal, nothing else). Returns 1 on success. */
-static int parse_version(const char* text, unsigned long parts[3]) {
-    int i;
-    if (text == NULL)
-        return 0;
-    for (i = 0; i < 3; ++i) {
-        char* end = NULL;
-        if (*text < '0' || *text > '9')
-            return 0;
-        parts[i] = strtoul(text, &end, 10);
-        if (end == text || parts[i] > 65535UL)
-            return 0;
-        text = end;
-        if (i < 2) {
-            if (*text != '.')
-                return 0;
-            ++text;
-        }
-    }
-    return *text == '\0';
-}
-
+/* Whether a host of version host_version accepts plugin_version. */
 static int version_compatible(const char* host_version, const char* plugin_version) {
-    unsigned long host[3];
-    unsigned long plugin[3];
-    if (!parse_version(host_version, host) || !parse_version(plugin_version, plugin))
+    uint32_t host[3];
+    if (!ah_plugin_api_version_parse(host_version, host))
         return 0;
-    if (host[0] != plugin[0])
-        return 0;
-    if (host[1] != plugin[1])
-        return host[1] > plugin[1];
-    return host[2] >= plugin[2];
+    return ah_plugin_api_version_check(plugin_version, host[0], host[1], host[2]) ==
+           AH_API_VERSION_ACCEPTED;
 }
 
 static void test_version_rule(void) {
@@ -358,15 +314,20 @@ static void test_version_rule(void) {
     if (plugin_version == NULL)
         return;
     printf("# plugin API version %s, host API version %s\n", plugin_version, AH_PLUGIN_API_VERSION);
-    check(version_compatible(AH_PLUGIN_API_VERSION, plugin_version),
+    check(ah_plugin_api_version_compatible(plugin_version),
           "the plugin's API version is accepted by the version rule");
     check(api.api_version() == plugin_version, "ah_plugin_api_version is a stable pointer");
     /* The rule itself, so that the acceptance above means something. */
     check(version_compatible("1.2.0", "1.1.9") && version_compatible("1.1.3", "1.1.3") &&
               !version_compatible("1.1.0", "1.2.0") && !version_compatible("2.0.0", "1.0.0") &&
               !version_compatible("1.1.2", "1.1.3") && !version_compatible("1.0.0", "1.0") &&
-              !version_compatible("1.0.0", "1.0.0-rc1") && !version_compatible("1.0.0", ""),
+              !version_compatible("1.0.0", "1.0.0-rc1") && !version_compatible("1.0.0", "") &&
+              !version_compatible("1.0.0", "01.0.0") && !ah_plugin_api_version_compatible(NULL),
           "the version rule accepts and refuses the reference cases");
+    check(ah_plugin_api_version_check("0.9.0", 1, 0, 0) == AH_API_VERSION_PLUGIN_TOO_OLD &&
+              ah_plugin_api_version_check("1.0.1", 1, 0, 0) == AH_API_VERSION_HOST_TOO_OLD &&
+              ah_plugin_api_version_check("x", 1, 0, 0) == AH_API_VERSION_MALFORMED,
+          "the version rule says which side is too old");
 }
 
 static void test_manifest(void) {
@@ -656,49 +617,22 @@ static void test_short_host_struct(void) {
     api.destroy(instance);
 }
 
+/* Resolves every export into api, in the header's order; one check per export. */
 static int load_api(void* library) {
-    struct {
-        const char* name;
-        void* target;
-        size_t size;
-    } symbols[7];
     size_t i;
     int all_found = 1;
 
-    symbols[0].name = "ah_plugin_api_version";
-    symbols[0].target = &api.api_version;
-    symbols[0].size = sizeof api.api_version;
-    symbols[1].name = "ah_plugin_manifest";
-    symbols[1].target = &api.manifest;
-    symbols[1].size = sizeof api.manifest;
-    symbols[2].name = "ah_plugin_create";
-    symbols[2].target = &api.create;
-    symbols[2].size = sizeof api.create;
-    symbols[3].name = "ah_plugin_destroy";
-    symbols[3].target = &api.destroy;
-    symbols[3].size = sizeof api.destroy;
-    symbols[4].name = "ah_plugin_invoke";
-    symbols[4].target = &api.invoke;
-    symbols[4].size = sizeof api.invoke;
-    symbols[5].name = "ah_plugin_last_error";
-    symbols[5].target = &api.last_error;
-    symbols[5].size = sizeof api.last_error;
-    symbols[6].name = "ah_plugin_cancel";
-    symbols[6].target = &api.cancel;
-    symbols[6].size = sizeof api.cancel;
-
-    for (i = 0; i < sizeof symbols / sizeof symbols[0]; ++i) {
+    for (i = 0; i < AH_PLUGIN_SYMBOL_COUNT; ++i) {
         char description[128];
-        void* address = dlsym(library, symbols[i].name);
-        snprintf(description, sizeof description, "the plugin exports %s", symbols[i].name);
+        void* address = dlsym(library, ah_plugin_symbols[i].name);
+        snprintf(description, sizeof description, "the plugin exports %s",
+                 ah_plugin_symbols[i].name);
         check(address != NULL, description);
         if (address == NULL) {
             all_found = 0;
             continue;
         }
-        /* ISO C has no object-to-function pointer conversion; POSIX guarantees the
-         * representation, so copy the bytes (as POSIX's dlsym rationale suggests). */
-        memcpy(symbols[i].target, &address, symbols[i].size);
+        ah_plugin_table_store(&api, i, address);
     }
     return all_found;
 }

@@ -1,8 +1,8 @@
 #include "plugin_harness.hpp"
 
-#include <Poco/JSON/Parser.h>
+#include "plugin_library.hpp"
 
-#include <dlfcn.h>
+#include <Poco/JSON/Parser.h>
 
 #include <stdexcept>
 
@@ -12,39 +12,9 @@
 
 namespace compshare_disk_test {
 
-namespace {
-
-template <class Fn>
-void bind(void* handle, const char* name, Fn& out) {
-    void* symbol = ::dlsym(handle, name);
-    if (symbol == nullptr)
-        throw std::runtime_error(std::string("missing symbol ") + name);
-    out = reinterpret_cast<Fn>(symbol);
-}
-
-}  // namespace
-
-plugin_library::plugin_library(const std::string& path) {
-    handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle_ == nullptr)
-        throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
-    bind(handle_, "ah_plugin_api_version", api_version);
-    bind(handle_, "ah_plugin_manifest", manifest);
-    bind(handle_, "ah_plugin_create", create);
-    bind(handle_, "ah_plugin_destroy", destroy);
-    bind(handle_, "ah_plugin_invoke", invoke);
-    bind(handle_, "ah_plugin_last_error", last_error);
-    bind(handle_, "ah_plugin_cancel", cancel);
-}
-
-plugin_library::~plugin_library() {
-    if (handle_ != nullptr)
-        ::dlclose(handle_);
-}
-
-const plugin_library& built_plugin() {
-    static const plugin_library lib(COMPSHARE_DISK_PLUGIN);
-    return lib;
+const ah_plugin_table& built_plugin() {
+    static const auto library = actionhost::core::plugin_library::open(COMPSHARE_DISK_PLUGIN);
+    return library->functions();
 }
 
 Poco::JSON::Object::Ptr parse_json_object(const std::string& json) {

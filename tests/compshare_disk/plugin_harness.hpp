@@ -1,6 +1,6 @@
-// Loads the BUILT compshare-disk plugin through its C ABI (dlopen + the seven ah_plugin_*
-// symbols), as any host would, and records everything it says (results, log events, last
-// errors) so tests can check it, including for leaked secrets.
+// Drives the BUILT compshare-disk plugin through its C ABI, loaded by the host's own loader, and
+// records everything it says (results, log events, last errors) so tests can check it, including
+// for leaked secrets. Instances are created by hand, so a failed create can be inspected.
 #pragma once
 
 #include <actionhost/plugin_api.h>
@@ -14,29 +14,9 @@
 
 namespace compshare_disk_test {
 
-class plugin_library {
-  public:
-    explicit plugin_library(const std::string& path);
-    ~plugin_library();
-    plugin_library(const plugin_library&) = delete;
-    plugin_library& operator=(const plugin_library&) = delete;
-
-    const char* (*api_version)() = nullptr;
-    const char* (*manifest)() = nullptr;
-    ah_status (*create)(const ah_host_api*, const char*, ah_instance**) = nullptr;
-    void (*destroy)(ah_instance*) = nullptr;
-    ah_status (*invoke)(ah_instance*, const char*, const char*, size_t, const char**,
-                        size_t*) = nullptr;
-    const char* (*last_error)(const ah_instance*) = nullptr;
-    void (*cancel)(ah_instance*) = nullptr;
-
-  private:
-    void* handle_ = nullptr;
-};
-
 // The library built by this tree (path from the COMPSHARE_DISK_PLUGIN compile definition),
-// loaded once per test process.
-const plugin_library& built_plugin();
+// loaded once per test process by the host's loader (version rule, every export, manifest).
+const ah_plugin_table& built_plugin();
 
 struct invocation {
     ah_status status = AH_ERROR;
@@ -73,7 +53,7 @@ class plugin_instance {
   private:
     static void on_log(void* ctx, ah_log_level level, const char* message);
 
-    const plugin_library& lib_;
+    const ah_plugin_table& lib_;
     ah_host_api host_{};
     ah_instance* instance_ = nullptr;
     ah_status create_status_ = AH_ERROR;

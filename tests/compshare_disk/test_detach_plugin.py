@@ -8,12 +8,11 @@ Loads the BUILT plugin through its C ABI, runs a representative set of scenarios
 compshare-emulator program (success, every error type it can provoke, dry run, Wait false) and
 validates EVERY result against the manifest's result_schema and every params object against its
 params_schema. The schemas and the plugin must agree: valid params are accepted by both, invalid
-ones refused by both. Strings from the plugin are read with c_void_p + ctypes.string_at.
+ones refused by both. The C ABI comes from tests/support/plugin_abi.py (on PYTHONPATH).
 """
 
 import argparse
 import contextlib
-import ctypes
 import json
 import os
 import sys
@@ -22,42 +21,17 @@ import unittest
 
 import jsonschema
 
+import plugin_abi as abi
+from plugin_abi import AH_CANCELLED, AH_ERROR, AH_INVALID_ARGUMENT, AH_OK, AH_TIMEOUT
+
 ARGS = None
 MANIFEST = None
-LIB = None
-
-AH_OK, AH_ERROR, AH_INVALID_ARGUMENT, AH_UNKNOWN_ACTION, AH_CANCELLED, AH_TIMEOUT = range(6)
+PLUGIN = None  # abi.Plugin, loaded by main()
 
 PUBLIC_KEY = "ucloudsomeone@example.com1296235120854146120"
 PRIVATE_KEY = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
 STOPPED, RUNNING = "uhost-emu-stopped", "uhost-emu-running"
 DATA1, DATA2, DATA3, SYSTEM = "udisk-emu-data1", "udisk-emu-data2", "udisk-emu-data3", "bsd-emu-system"
-
-LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-
-
-class HostApi(ctypes.Structure):
-    _fields_ = [("struct_size", ctypes.c_uint32), ("api_version", ctypes.c_char_p),
-                ("host_ctx", ctypes.c_void_p), ("log", LOG_FN)]
-
-
-def load_library(path):
-    lib = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
-    lib.ah_plugin_create.argtypes = [ctypes.POINTER(HostApi), ctypes.c_char_p,
-                                     ctypes.POINTER(ctypes.c_void_p)]
-    lib.ah_plugin_create.restype = ctypes.c_int
-    lib.ah_plugin_destroy.argtypes = [ctypes.c_void_p]
-    lib.ah_plugin_destroy.restype = None
-    lib.ah_plugin_invoke.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p,
-                                     ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p),
-                                     ctypes.POINTER(ctypes.c_size_t)]
-    lib.ah_plugin_invoke.restype = ctypes.c_int
-    lib.ah_plugin_last_error.argtypes = [ctypes.c_void_p]
-    lib.ah_plugin_last_error.restype = ctypes.c_void_p
-    lib.ah_plugin_cancel.argtypes = [ctypes.c_void_p]
-    lib.ah_plugin_cancel.restype = None
-    return lib
-
 
 class Plugin:
     """One plugin instance; records log events. `on_event(plugin, event)` may cancel."""
@@ -65,34 +39,25 @@ class Plugin:
     def __init__(self, config, on_event=None):
         self.events = []
         self.on_event = on_event
-        self._log = LOG_FN(self._on_log)  # kept alive as long as the instance
-        self.host = HostApi(ctypes.sizeof(HostApi), b"1.0.0", None, self._log)
-        self.handle = ctypes.c_void_p()
-        self.create_status = LIB.ah_plugin_create(ctypes.byref(self.host),
-                                                  json.dumps(config).encode(),
-                                                  ctypes.byref(self.handle))
+        self.instance = PLUGIN.instance(json.dumps(config), abi.Host(self._on_log))
+        self.create_status = self.instance.create_status
 
     def _on_log(self, _ctx, _level, message):
-        event = json.loads(ctypes.string_at(message).decode())
+        event = json.loads(message)
         self.events.append(event)
         if self.on_event:
             self.on_event(self, event)
 
     def invoke(self, params, action=b"detach"):
         raw = params if isinstance(params, bytes) else json.dumps(params).encode()
-        out, length = ctypes.c_void_p(), ctypes.c_size_t()
-        status = LIB.ah_plugin_invoke(self.handle, action, raw, len(raw), ctypes.byref(out),
-                                      ctypes.byref(length))
-        text = ctypes.string_at(out, length.value).decode()
-        last_error = ctypes.string_at(LIB.ah_plugin_last_error(self.handle)).decode()
+        status, text, last_error = self.instance.invoke(action, raw)
         return status, json.loads(text), last_error
 
     def cancel(self):
-        LIB.ah_plugin_cancel(self.handle)
+        self.instance.cancel()
 
     def close(self):
-        LIB.ah_plugin_destroy(self.handle)
-        self.handle = ctypes.c_void_p()
+        self.instance.destroy()
 
 
 def emulator(state=None, detach_delay_ms=0):
@@ -430,13 +395,12 @@ class SchemaAgreement(SchemaCase):
                 self.assertIn("description", prop)
 
     def test_embedded_manifest_is_the_file(self):
-        LIB.ah_plugin_manifest.restype = ctypes.c_void_p
-        embedded = json.loads(ctypes.string_at(LIB.ah_plugin_manifest()).decode())
+        embedded = json.loads(PLUGIN.manifest())
         self.assertEqual(embedded, MANIFEST)
 
 
 def main():
-    global ARGS, MANIFEST, LIB  # pylint: disable=global-statement
+    global ARGS, MANIFEST, PLUGIN  # pylint: disable=global-statement
     parser = argparse.ArgumentParser()
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--manifest", required=True)
@@ -445,7 +409,7 @@ def main():
     ARGS, rest = parser.parse_known_args()
     with open(ARGS.manifest, encoding="utf-8") as f:
         MANIFEST = json.load(f)
-    LIB = load_library(ARGS.plugin)
+    PLUGIN = abi.Plugin(ARGS.plugin)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

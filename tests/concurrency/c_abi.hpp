@@ -1,10 +1,11 @@
-// A plugin loaded the way a third-party host loads it: dlopen + dlsym of the C ABI, nothing from
-// plugin.hpp. Shared by the concurrency tests.
+// A plugin driven through its C ABI alone, nothing from plugin.hpp: loaded by the host's loader
+// (plugin_library::open: version rule, every export resolved, the manifest beside it), then
+// called through the resolved ah_plugin_table. Shared by the concurrency tests.
 #pragma once
 
-#include <actionhost/plugin_api.h>
+#include "plugin_library.hpp"
 
-#include <dlfcn.h>
+#include <actionhost/plugin_api.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -20,43 +21,6 @@ namespace concurrency_test {
 
 // How long any wait may take before a test fails instead of hanging.
 inline constexpr std::chrono::seconds wait_limit{60};
-
-// The plugin's exports, resolved once; dlclose on destruction.
-class plugin_library {
-  public:
-    explicit plugin_library(const std::string& path)
-        : handle_(::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
-        if (handle_ == nullptr)
-            throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
-        resolve(api_version, "ah_plugin_api_version");
-        resolve(create, "ah_plugin_create");
-        resolve(destroy, "ah_plugin_destroy");
-        resolve(invoke, "ah_plugin_invoke");
-        resolve(last_error, "ah_plugin_last_error");
-        resolve(cancel, "ah_plugin_cancel");
-    }
-    ~plugin_library() { ::dlclose(handle_); }
-    plugin_library(const plugin_library&) = delete;
-    plugin_library& operator=(const plugin_library&) = delete;
-
-    decltype(&ah_plugin_api_version) api_version = nullptr;
-    decltype(&ah_plugin_create) create = nullptr;
-    decltype(&ah_plugin_destroy) destroy = nullptr;
-    decltype(&ah_plugin_invoke) invoke = nullptr;
-    decltype(&ah_plugin_last_error) last_error = nullptr;
-    decltype(&ah_plugin_cancel) cancel = nullptr;
-
-  private:
-    template <class Fn>
-    void resolve(Fn& target, const char* name) {
-        void* symbol = ::dlsym(handle_, name);
-        if (symbol == nullptr)
-            throw std::runtime_error(std::string("missing symbol ") + name);
-        target = reinterpret_cast<Fn>(symbol);
-    }
-
-    void* handle_;
-};
 
 // Counts log events of one name so another thread can wait for one (no sleeps).
 class event_latch {
@@ -92,7 +56,7 @@ class event_latch {
 // An instance that destroys itself through its library.
 class instance {
   public:
-    instance(const plugin_library& library, const std::string& config, event_latch* latch = nullptr)
+    instance(const ah_plugin_table& library, const std::string& config, event_latch* latch = nullptr)
         : library_(&library), handle_(nullptr, deleter{&library}) {
         ah_host_api host{};
         host.struct_size = sizeof host;
@@ -131,13 +95,13 @@ class instance {
 
   private:
     struct deleter {
-        const plugin_library* library;
+        const ah_plugin_table* library;
         void operator()(ah_instance* raw) const {
             if (library != nullptr)
                 library->destroy(raw);
         }
     };
-    const plugin_library* library_;
+    const ah_plugin_table* library_;
     std::unique_ptr<ah_instance, deleter> handle_;
 };
 

@@ -24,9 +24,9 @@ using namespace concurrency_test;
 
 namespace {
 
-const plugin_library& library() {
-    static const plugin_library loaded(COMPSHARE_DISK_PLUGIN);
-    return loaded;
+const ah_plugin_table& library() {
+    static const auto loaded = actionhost::core::plugin_library::open(COMPSHARE_DISK_PLUGIN);
+    return loaded->functions();
 }
 
 const test_support::fleet pool("conc");

@@ -1,5 +1,5 @@
 // Several instances of one plugin used from several threads at once, through the C ABI only
-// (dlopen + dlsym, as a third-party host would). Built and run under the asan preset and under
+// (the host's loader, then the resolved exports, as a third-party host would). Built and run under the asan preset and under
 // ThreadSanitizer: the assertions catch wrong results, the sanitizers catch races and leaks.
 #include "c_abi.hpp"
 
@@ -30,10 +30,10 @@ std::string plugin_path() {
     return from_env != nullptr && *from_env != '\0' ? from_env : TEST_ECHO_PLUGIN;
 }
 
-const plugin_library& library() {
+const ah_plugin_table& library() {
     // Loaded once for the whole run; no test mutates it.
-    static const plugin_library loaded(plugin_path());
-    return loaded;
+    static const auto loaded = actionhost::core::plugin_library::open(plugin_path());
+    return loaded->functions();
 }
 
 Poco::JSON::Object::Ptr parse(const std::string& json) {

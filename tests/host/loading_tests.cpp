@@ -10,8 +10,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
+#include <string>
 
 using namespace actionhost::core;
 using test_support::broken_dir;
@@ -39,7 +42,15 @@ host_error load_error(const std::string& name) {
 TEST_CASE("host loading: test-echo loads and agrees with its manifest", "[host][loading]") {
     const auto library = plugin_library::load(catalog().require("test-echo"));
     CHECK(library->api_version() == "1.0.0");
-    CHECK(library->functions().cancel != nullptr);
+    const ah_plugin_table& table = library->functions();
+    CHECK(table.api_version != nullptr);
+    CHECK(table.manifest != nullptr);
+    CHECK(table.create != nullptr);
+    CHECK(table.destroy != nullptr);
+    CHECK(table.invoke != nullptr);
+    CHECK(table.last_error != nullptr);
+    CHECK(table.cancel != nullptr);
+    CHECK(std::string(table.api_version()) == "1.0.0");
     CHECK(library->info().name == "test-echo");
     const auto symbols = exported_symbols(library->info().library);
     for (const char* required : required_symbols) {
@@ -110,6 +121,56 @@ TEST_CASE("host loading: a file that is no library carries dlerror's text", "[ho
         CHECK_THAT(e.what(), Catch::Contains("cannot load " + (dir / "libp.so").string()));
         CHECK_THAT(e.what(), Catch::Contains("invalid ELF header"));  // from dlerror()
     }
+}
+
+TEST_CASE("host loading: the resolved names are the header's list", "[host][loading]") {
+    REQUIRE(required_symbols.size() == AH_PLUGIN_SYMBOL_COUNT);
+    CHECK(std::string(required_symbols.front()) == "ah_plugin_api_version");  // resolved first
+    for (std::size_t index = 0; index < required_symbols.size(); ++index)
+        CHECK(std::string(required_symbols[index]) == ah_plugin_symbols[index].name);
+}
+
+TEST_CASE("host loading: open() finds the manifest beside the library", "[host][loading]") {
+    const auto& m = catalog().require("test-echo");
+    const auto library = plugin_library::open(m.library);
+    CHECK(library->info().name == "test-echo");
+    CHECK(library->info().file == m.file);
+    CHECK(library->api_version() == "1.0.0");
+    plugin_instance instance(library, R"({"greeting": "by path"})", nullptr);
+    CHECK_THAT(instance.invoke("echo", "{}").result_json, Catch::Contains("by path"));
+}
+
+TEST_CASE("host loading: open() keeps the host's checks", "[host][loading]") {
+    auto open_error = [](const std::filesystem::path& library) {
+        try {
+            plugin_library::open(library);
+        } catch (const host_error& e) {
+            return e;
+        }
+        FAIL("opened " << library);
+        throw std::logic_error("unreachable");
+    };
+    const host_error newer = open_error(catalog().require("test-newer-minor").library);
+    CHECK(newer.type() == "PluginIncompatible");
+    CHECK_THAT(newer.what(), Catch::Contains("the host is too old"));
+    const host_error missing = open_error(catalog().require("test-no-cancel").library);
+    CHECK(missing.type() == "PluginLoadFailed");
+    CHECK_THAT(missing.what(), Catch::Contains("does not export ah_plugin_cancel"));
+    const host_error mismatch = open_error(catalog().require("test-mismatch").library);
+    CHECK(mismatch.type() == "PluginIncompatible");
+    CHECK_THAT(mismatch.what(), Catch::Contains("differs in field(s)"));
+
+    test_support::temp_dir dir;
+    const host_error absent = open_error(dir / "libnone.so");
+    CHECK(absent.type() == "PluginLoadFailed");
+    CHECK_THAT(absent.what(), Catch::Contains((dir / "libnone.so").string() + " does not exist"));
+    // A library without a manifest beside it, next to a manifest naming another library.
+    std::filesystem::copy_file(catalog().require("test-echo").library, dir / "libalone.so");
+    test_support::write_file(dir / "other.json", test_support::manifest_json("other"));
+    const host_error alone = open_error(dir / "libalone.so");
+    CHECK(alone.type() == "PluginNotFound");
+    CHECK_THAT(alone.what(), Catch::Contains("no manifest in " + dir.path().string() +
+                                             " names the library libalone.so"));
 }
 
 TEST_CASE("host loading: comparing manifests", "[host][loading]") {

@@ -44,6 +44,8 @@ except ImportError:  # a missing dependency is a failure, not a skip
                      "python3-jsonschema)\n")
     sys.exit(1)
 
+import plugin_abi  # noqa: E402  (tests/support, on PYTHONPATH)
+
 REQUIRED_EXPORTS = {
     "ah_plugin_api_version", "ah_plugin_manifest", "ah_plugin_create", "ah_plugin_destroy",
     "ah_plugin_invoke", "ah_plugin_last_error", "ah_plugin_cancel",
@@ -183,19 +185,10 @@ def run_host_vocabulary(report, host_source, paths):
                  "only %d" % checked)
 
 
-def load_library(path):
-    lib = ctypes.CDLL(str(path), mode=os.RTLD_NOW | os.RTLD_LOCAL)
-    for name in ("ah_plugin_manifest", "ah_plugin_api_version"):
-        function = getattr(lib, name)
-        function.argtypes = []
-        function.restype = ctypes.c_void_p  # keep the pointer; copy with string_at
-    return lib
-
-
 def check_plugin_against_manifest(report, library, manifest_path, raw, manifest):
     label = "%s (%s)" % (library.name, manifest_path.name)
     try:
-        lib = load_library(library)
+        lib = plugin_abi.load_library(str(library))  # every export declared, as all hosts do
         embedded = ctypes.string_at(lib.ah_plugin_manifest())
         api_version = ctypes.string_at(lib.ah_plugin_api_version()).decode("utf-8", "replace")
     except (OSError, AttributeError, ValueError) as error:

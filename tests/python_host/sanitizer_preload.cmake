@@ -1,6 +1,7 @@
-# Python loads sanitizer-instrumented plugins (asan preset) only when the sanitizer runtimes are
-# loaded first. Sets ACTIONHOST_PYTHON_TEST_ENV to the environment a ctypes test needs.
-set(ACTIONHOST_PYTHON_TEST_ENV "")
+# Sets ACTIONHOST_PYTHON_TEST_ENV to the environment a ctypes test needs: tests/support on
+# PYTHONPATH (the shared ctypes declarations, plugin_abi.py), and, in sanitizer builds, the
+# sanitizer runtimes preloaded (Python loads instrumented plugins only when they come first).
+set(ACTIONHOST_PYTHON_TEST_ENV "PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/support")
 if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=[^ ]*address")
   set(preload "")
   foreach(runtime libasan.so libubsan.so)
@@ -12,5 +13,5 @@ if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=[^ ]*address")
   endforeach()
   string(REPLACE ";" ":" preload "${preload}")
   # The interpreter itself is not built with ASan: its own allocations are not ours to judge.
-  set(ACTIONHOST_PYTHON_TEST_ENV "LD_PRELOAD=${preload}" "ASAN_OPTIONS=detect_leaks=0")
+  list(APPEND ACTIONHOST_PYTHON_TEST_ENV "LD_PRELOAD=${preload}" "ASAN_OPTIONS=detect_leaks=0")
 endif()

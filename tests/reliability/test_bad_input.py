@@ -19,7 +19,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plugin_abi as abi  # noqa: E402  (tests/support, on PYTHONPATH)
 import reliability_support as rs  # noqa: E402
+from plugin_abi import AH_ERROR, AH_INVALID_ARGUMENT, AH_OK, AH_UNKNOWN_ACTION  # noqa: E402
 
 HOST_LIMIT = 1048576
 PLUGIN_LIMIT = 65536
@@ -373,39 +375,29 @@ class Manifests(Door):
                      host=True)
 
 
-# -- the C ABI of the real plugin (ctypes) ------------------------------------------------------
-AH_OK, AH_ERROR, AH_INVALID_ARGUMENT, AH_UNKNOWN_ACTION = 0, 1, 2, 3
-_lib = None
+# -- the C ABI of the real plugin (ctypes, tests/support/plugin_abi.py) ------------------------
+_plugin = None
+
+
+def plugin():
+    global _plugin  # loaded once per process, like a host does
+    if _plugin is None:
+        _plugin = abi.Plugin(os.environ["COMPSHARE_PLUGIN_LIB"])
+    return _plugin
 
 
 def lib():
-    global _lib  # loaded once per process, like a host does
-    if _lib is None:
-        _lib = ctypes.CDLL(os.environ["COMPSHARE_PLUGIN_LIB"], mode=os.RTLD_NOW | os.RTLD_LOCAL)
-        _lib.ah_plugin_create.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
-        _lib.ah_plugin_create.restype = ctypes.c_int
-        _lib.ah_plugin_invoke.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p,
-                                          ctypes.c_size_t, ctypes.c_void_p, ctypes.c_void_p]
-        _lib.ah_plugin_invoke.restype = ctypes.c_int
-        _lib.ah_plugin_last_error.argtypes = [ctypes.c_void_p]
-        _lib.ah_plugin_last_error.restype = ctypes.c_void_p
-        _lib.ah_plugin_destroy.argtypes = [ctypes.c_void_p]
-        _lib.ah_plugin_destroy.restype = None
-        _lib.ah_plugin_cancel.argtypes = [ctypes.c_void_p]
-        _lib.ah_plugin_cancel.restype = None
-    return _lib
+    return plugin().lib
 
 
 class CAbi(unittest.TestCase):
     def create(self, config):
-        handle = ctypes.c_void_p()
-        status = lib().ah_plugin_create(None, config, ctypes.byref(handle))
-        if handle.value:
-            self.addCleanup(lib().ah_plugin_destroy, handle)
-        return status, handle
+        instance = plugin().instance(config)
+        self.addCleanup(instance.destroy)
+        return instance.create_status, instance.handle
 
     def last_error(self, handle):
-        return ctypes.string_at(lib().ah_plugin_last_error(handle)).decode()
+        return abi.read_string(lib().ah_plugin_last_error(handle))
 
     def invoke(self, handle, action, params, length=None):
         out, size = ctypes.c_void_p(), ctypes.c_size_t()

@@ -1,5 +1,6 @@
 // Soak: one process invokes compshare-disk's `detach` many times (10,000 by default) on a pool of
-// instances against the in-process compshare-emulator, through the C ABI (dlopen), and checks:
+// instances against the in-process compshare-emulator, through the host's plugin_library and
+// plugin_instance, and checks:
 // - every result is a JSON object with status "detach_requested" and ok true, and every detach
 //   reached the emulator exactly once;
 // - resident memory after warm-up grows by less than 1 MiB by the end;
@@ -9,9 +10,11 @@
 // of 0, so no invocation sleeps. Prints the figures; exit code 0 = all checks passed.
 //
 // Usage: soak_detach [--invokes N] [--warmup N] [--no-rss-check]
-#include <actionhost/plugin_api.h>
-
 #include "fleet_state.hpp"
+#include "plugin_instance.hpp"
+#include "plugin_library.hpp"
+
+#include <actionhost/plugin_api.h>
 
 #include <compshare_emulator/server.hpp>
 
@@ -19,7 +22,6 @@
 #include <Poco/JSON/Parser.h>
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -91,79 +93,35 @@ int open_fds() {
 
 const test_support::fleet pool("soak");
 
-// The plugin's C ABI, resolved from the built module as any host does.
-class plugin_module {
+// One plugin instance (destroyed with the object), through the host's loader and instance.
+class detacher {
   public:
-    explicit plugin_module(const char* path) : handle_(::dlopen(path, RTLD_NOW | RTLD_LOCAL)) {
-        if (handle_ == nullptr)
-            throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
-        create = reinterpret_cast<decltype(create)>(symbol("ah_plugin_create"));
-        destroy = reinterpret_cast<decltype(destroy)>(symbol("ah_plugin_destroy"));
-        invoke = reinterpret_cast<decltype(invoke)>(symbol("ah_plugin_invoke"));
-        last_error = reinterpret_cast<decltype(last_error)>(symbol("ah_plugin_last_error"));
-    }
-    ~plugin_module() { ::dlclose(handle_); }
-    plugin_module(const plugin_module&) = delete;
-    plugin_module& operator=(const plugin_module&) = delete;
-
-    decltype(&ah_plugin_create) create = nullptr;
-    decltype(&ah_plugin_destroy) destroy = nullptr;
-    decltype(&ah_plugin_invoke) invoke = nullptr;
-    decltype(&ah_plugin_last_error) last_error = nullptr;
-
-  private:
-    void* symbol(const char* name) {
-        void* found = ::dlsym(handle_, name);
-        if (found == nullptr)
-            throw std::runtime_error(std::string("missing symbol ") + name);
-        return found;
-    }
-    void* handle_;
-};
-
-// One plugin instance (destroyed with the object).
-class plugin_instance {
-  public:
-    plugin_instance(const plugin_module& module, const std::string& config) : module_(module) {
-        host_.struct_size = sizeof host_;
-        host_.api_version = AH_PLUGIN_API_VERSION;
-        if (module_.create(&host_, config.c_str(), &instance_) != AH_OK) {
-            const std::string error = instance_ ? module_.last_error(instance_) : "no instance";
-            module_.destroy(instance_);
-            throw std::runtime_error("create failed: " + error);
-        }
-    }
-    ~plugin_instance() { module_.destroy(instance_); }
-    plugin_instance(const plugin_instance&) = delete;
-    plugin_instance& operator=(const plugin_instance&) = delete;
+    detacher(std::shared_ptr<const actionhost::core::plugin_library> library,
+             const std::string& config)
+        : instance_(std::move(library), config, nullptr) {}
 
     // Throws unless the result is a JSON object saying the detach of `udisk` was requested.
     void detach(const std::string& uhost, const std::string& udisk) {
         const std::string params =
             R"({"UHostId":")" + uhost + R"(","UDiskId":")" + udisk + R"(","Wait":false})";
-        const char* result = nullptr;
-        size_t length = 0;
-        const ah_status status =
-            module_.invoke(instance_, "detach", params.data(), params.size(), &result, &length);
-        const std::string json = result != nullptr ? std::string(result, length) : "";
+        const auto outcome = instance_.invoke("detach", params);
+        const std::string& json = outcome.result_json;
         Poco::JSON::Object::Ptr object;
         try {
             const auto parsed = Poco::JSON::Parser().parse(json);
             object = parsed.extract<Poco::JSON::Object::Ptr>();
         } catch (const std::exception&) {  // Poco::Exception included: reported below
         }
-        if (status != AH_OK || !object ||
+        if (outcome.status != AH_OK || !object ||
             object->optValue<std::string>("status", "") != "detach_requested" ||
             !object->optValue<bool>("ok", false)) {
             throw std::runtime_error("unexpected result for " + udisk + " (status " +
-                                     std::to_string(status) + "): " + json);
+                                     std::to_string(outcome.status) + "): " + json);
         }
     }
 
   private:
-    const plugin_module& module_;
-    ah_host_api host_{};
-    ah_instance* instance_ = nullptr;
+    actionhost::core::plugin_instance instance_;
 };
 
 struct figures {
@@ -175,17 +133,17 @@ struct figures {
 figures run(const soak_options& o) {
     figures f;
     f.fds_start = open_fds();
-    const plugin_module module(COMPSHARE_DISK_PLUGIN);
+    const auto library = actionhost::core::plugin_library::open(COMPSHARE_DISK_PLUGIN);
     {
         compshare_emulator::options emulator_options;
         emulator_options.state_json = pool.state_json(pool_hosts, disks_per_host);
         compshare_emulator::server server(emulator_options);
         const std::string initial_state = server.state_json();
-        plugin_instance plugin(
-            module, std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
-                        R"(","private_key":")" + compshare_emulator::default_private_key +
-                        R"(","base_url":")" + server.base_url() +
-                        R"(","region":"cn-wlcb","max_retries":0})");
+        detacher plugin(library,
+                        std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
+                            R"(","private_key":")" + compshare_emulator::default_private_key +
+                            R"(","base_url":")" + server.base_url() +
+                            R"(","region":"cn-wlcb","max_retries":0})");
 
         const auto start = std::chrono::steady_clock::now();
         for (int done = 0; done < o.invokes;) {
