@@ -7,13 +7,13 @@
 // Servers: the in-process compshare-emulator, the in-process canned server (no cost of its own),
 // or an external one (--url, e.g. nginx from bench/warm-nginx.sh; only (a) and (b)).
 #include "canned_server.hpp"
+#include "client/form_encoding.hpp"
+#include "client/signature.hpp"
 #include "floor_client.hpp"
 
 #include <actionhost/plugin_api.h>
 #include <actionhost/plugin.hpp>
 #include <compshare_emulator/server.hpp>
-#include <form_encoding.hpp>
-#include <signature.hpp>
 
 #include <dlfcn.h>
 

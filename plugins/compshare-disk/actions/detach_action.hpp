@@ -4,7 +4,7 @@
 // detach request had already been sent.
 #pragma once
 
-#include "../client/api_client.hpp"
+#include "client/api_client.hpp"
 #include "detach_params.hpp"
 #include "detach_result.hpp"
 
