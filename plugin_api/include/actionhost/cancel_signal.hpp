@@ -1,9 +1,9 @@
 // Cancellation of one plugin instance, as a plugin sees it through host::cancellation().
 //
-// A plugin checks requested() between steps, sleeps with sleep_for() (a cancel wakes it at once),
-// polls fd() in waits of its own, and holds a socket_guard around blocking network I/O (a cancel
-// shuts the socket down, so the send or receive returns at once). request() and consume() belong
-// to the exports AH_PLUGIN generates (ah_plugin_cancel, each invocation's end) and to tests.
+// A plugin checks requested() between steps, sleeps with sleep_for() (a cancel wakes it at once)
+// and holds a socket_guard around blocking network I/O (a cancel shuts the socket down, so the
+// send or receive returns at once). request() and consume() belong to the exports AH_PLUGIN
+// generates (ah_plugin_cancel, the end of each invocation) and to tests.
 #pragma once
 
 #include <actionhost/detail/wake_event.hpp>
@@ -40,9 +40,6 @@ class cancel_signal {
         requested_.store(false);
         wake_.drain();
     }
-
-    // Readable once a cancel was requested; for poll()/select() in the plugin's own waits.
-    int fd() const noexcept { return wake_.fd(); }
 
     // Sleeps for `duration` (at most a year) unless cancelled first. Returns false when
     // cancelled.

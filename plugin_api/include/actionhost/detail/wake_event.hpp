@@ -64,10 +64,6 @@ class wake_event {
         return ::poll(&p, 1, timeout_ms) > 0;
     }
 
-    int fd() const noexcept {
-        return read_fd_;
-    }
-
   private:
     int read_fd_ = -1;
     int write_fd_ = -1;
