@@ -1,4 +1,4 @@
-// Issue 6 item 1: microbenchmarks of our own per-call work (Google Benchmark).
+// Microbenchmarks of our own per-call work (Google Benchmark).
 // Run: bench_micro [--benchmark_repetitions=5 --benchmark_report_aggregates_only=true]
 #include "actions/detach_params.hpp"
 #include "actions/detach_result.hpp"

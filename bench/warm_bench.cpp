@@ -1,4 +1,4 @@
-// Issue 6 item 2: warm, in-process cost of one call, against a server on loopback.
+// Warm, in-process cost of one call, against a server on loopback.
 //   (a) floor: a fixed keep-alive POST of the same form body over a plain socket;
 //   (b) ah_plugin_invoke(detach) with Precheck false and Wait false (one API call);
 //   (c) the default path (precheck, detach, two confirming polls, PollIntervalSeconds 0.1).
