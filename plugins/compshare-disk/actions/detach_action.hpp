@@ -8,7 +8,7 @@
 #include "detach_params.hpp"
 #include "detach_result.hpp"
 
-#include <actionhost/plugin.hpp>
+#include <actionhost/host.hpp>
 
 namespace compshare::detach {
 
