@@ -4,8 +4,8 @@
 //
 //     class my_plugin {
 //       public:
-//         // Refuse the config by throwing actionhost::plugin_error (any other exception:
-//         AH_ERROR). my_plugin(const actionhost::host& host, std::string_view config_json);
+//         // Throw actionhost::plugin_error to refuse the config (other exceptions: AH_ERROR).
+//         my_plugin(const actionhost::host& host, std::string_view config_json);
 //         // Runs one action. A failed action returns outcome::failure(...); an exception becomes
 //         // an InternalError result.
 //         actionhost::outcome invoke(std::string_view action, std::string_view params_json);
@@ -16,7 +16,7 @@
 // - actionhost::host (host.hpp): the host's log callback, and cancellation(), the instance's
 //   actionhost::cancel_signal (cancel_signal.hpp). Wait with cancellation().sleep_for(), check
 //   requested() between steps, hold a cancel_signal::socket_guard around blocking socket I/O.
-//   The host outlives the instance.
+//   The host reference stays valid as long as the instance.
 // - actionhost::outcome and actionhost::plugin_error (outcome.hpp).
 // - Calls on one instance never overlap; distinct instances may run on different threads, so the
 //   class keeps no mutable global state.
