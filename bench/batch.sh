@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 item 4: `actionhost run compshare-disk.detach --batch FILE.jsonl --parallel N`
+# `actionhost run compshare-disk.detach --batch FILE.jsonl --parallel N`
 # detaching 1,000 disks across 100 instances (one-call path: Precheck false, Wait false) on the
 # compshare-emulator program, for N = 1, 2, 4, 8, next to the emulator's own capacity measured
 # with wrk (tests/emulator/bench/describe.lua), and the ratio.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 item 3: a whole `actionhost run compshare-disk.detach` (one-call path) next to curl
+# A whole `actionhost run compshare-disk.detach` (one-call path) next to curl
 # sending the same request, with hyperfine, over HTTP and HTTPS (throwaway self-signed
 # certificate: the plugin's ca_file against curl --cacert), against nginx answering a fixed
 # detach response; plus peak resident memory (GNU time's %M, KiB).

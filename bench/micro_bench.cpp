@@ -1,12 +1,13 @@
-// Issue 6 item 1: microbenchmarks of our own per-call work (Google Benchmark).
+// Microbenchmarks of our own per-call work (Google Benchmark).
 // Run: bench_micro [--benchmark_repetitions=5 --benchmark_report_aggregates_only=true]
-#include <detach_params.hpp>
-#include <detach_result.hpp>
-#include <form_encoding.hpp>
-#include <instance_view.hpp>
+#include "actions/detach_params.hpp"
+#include "actions/detach_result.hpp"
+#include "actions/instance_view.hpp"
+#include "client/form_encoding.hpp"
+#include "client/response.hpp"
+#include "client/signature.hpp"
+
 #include <manifest.hpp>
-#include <response.hpp>
-#include <signature.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 item 2: runs bench_warm pinned to one CPU against the canned server, the emulator
+# Runs bench_warm pinned to one CPU against the canned server, the emulator
 # (both in process) and nginx (its own process, pinned to the same CPU) answering a fixed
 # detach response. Usage: bench/warm.sh [--bench PATH] [--cpu N] [bench_warm options...]
 set -euo pipefail

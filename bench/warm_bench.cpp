@@ -1,4 +1,4 @@
-// Issue 6 item 2: warm, in-process cost of one call, against a server on loopback.
+// Warm, in-process cost of one call, against a server on loopback.
 //   (a) floor: a fixed keep-alive POST of the same form body over a plain socket;
 //   (b) ah_plugin_invoke(detach) with Precheck false and Wait false (one API call);
 //   (c) the default path (precheck, detach, two confirming polls, PollIntervalSeconds 0.1).
@@ -7,14 +7,14 @@
 // Servers: the in-process compshare-emulator, the in-process canned server (no cost of its own),
 // or an external one (--url, e.g. nginx from bench/warm-nginx.sh; only (a) and (b)).
 #include "canned_server.hpp"
+#include "client/form_encoding.hpp"
+#include "client/signature.hpp"
 #include "floor_client.hpp"
 #include "plugin_library.hpp"
 
 #include <actionhost/plugin_api.h>
 #include <actionhost/plugin.hpp>
 #include <compshare_emulator/server.hpp>
-#include <form_encoding.hpp>
-#include <signature.hpp>
 
 #include <algorithm>
 #include <chrono>

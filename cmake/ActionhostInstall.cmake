@@ -4,7 +4,8 @@
 # (actionhost_add_plugin) install themselves.
 #
 # Layout under the prefix:
-#   include/actionhost/{plugin_api.h,plugin.hpp,json_writer.hpp}
+#   include/actionhost/{plugin_api.h,plugin.hpp,...}  plugin.hpp and the public headers it includes
+#   include/actionhost/detail/*.hpp                  the glue behind AH_PLUGIN
 #   <libdir>/cmake/actionhost/{actionhostConfig,actionhostConfigVersion,actionhostTargets}.cmake
 #   <libdir>/cmake/actionhost/{ActionhostPlugin.cmake,EmbedManifest.cmake,plugin_exports.map}
 #   <libdir>/pkgconfig/actionhost-plugin.pc

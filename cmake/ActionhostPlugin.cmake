@@ -10,16 +10,12 @@ set(ACTIONHOST_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/plugin_exports.m
 set(ACTIONHOST_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/EmbedManifest.cmake")
 
 function(actionhost_add_plugin target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_INSTALL" "MANIFEST;OUTPUT_DIRECTORY;VERSION_SCRIPT"
-                        "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_INSTALL" "MANIFEST;OUTPUT_DIRECTORY" "SOURCES")
   if(NOT arg_MANIFEST)
     message(FATAL_ERROR "actionhost_add_plugin(${target}): MANIFEST is required")
   endif()
   if(NOT arg_OUTPUT_DIRECTORY)
     set(arg_OUTPUT_DIRECTORY "${ACTIONHOST_PLUGIN_OUTPUT_DIR}")
-  endif()
-  if(NOT arg_VERSION_SCRIPT)
-    set(arg_VERSION_SCRIPT "${ACTIONHOST_PLUGIN_VERSION_SCRIPT}")
   endif()
   get_filename_component(manifest "${arg_MANIFEST}" ABSOLUTE)
   get_filename_component(manifest_name "${manifest}" NAME)
@@ -40,12 +36,13 @@ function(actionhost_add_plugin target)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY "${arg_OUTPUT_DIRECTORY}"
-    LINK_DEPENDS "${arg_VERSION_SCRIPT}")
+    LINK_DEPENDS "${ACTIONHOST_PLUGIN_VERSION_SCRIPT}")
   # Sanitizer runtimes are provided by the executable, so --no-undefined cannot hold for them.
   if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
     target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   endif()
-  target_link_options(${target} PRIVATE "LINKER:--version-script=${arg_VERSION_SCRIPT}")
+  target_link_options(${target} PRIVATE
+                      "LINKER:--version-script=${ACTIONHOST_PLUGIN_VERSION_SCRIPT}")
 
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${manifest}"

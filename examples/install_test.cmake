@@ -57,6 +57,7 @@ if(STEP STREQUAL "install")
   foreach(file
       "${INCLUDE_INSTALL_DIR}/actionhost/plugin_api.h"
       "${INCLUDE_INSTALL_DIR}/actionhost/plugin.hpp"
+      "${INCLUDE_INSTALL_DIR}/actionhost/detail/exports.hpp"
       "${LIB_INSTALL_DIR}/cmake/actionhost/actionhostConfig.cmake"
       "${LIB_INSTALL_DIR}/cmake/actionhost/actionhostConfigVersion.cmake"
       "${LIB_INSTALL_DIR}/cmake/actionhost/actionhostTargets.cmake"

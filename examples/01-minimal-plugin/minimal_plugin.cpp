@@ -2,8 +2,8 @@
 //
 // The constructor receives the instance configuration (JSON text) and throws to refuse it;
 // invoke() receives an action name and its parameters (JSON text) and returns an outcome: a
-// status plus one JSON object. AH_PLUGIN generates the seven ah_plugin_* exports, catches every
-// exception and keeps results alive as plugin_api.h requires.
+// status plus one JSON object. AH_PLUGIN checks both at compile time, generates the seven
+// ah_plugin_* exports, catches every exception and keeps results alive as plugin_api.h requires.
 #include <actionhost/plugin.hpp>
 
 #include <Poco/JSON/Object.h>

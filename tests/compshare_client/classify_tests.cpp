@@ -1,5 +1,5 @@
 // The retry / maybe_sent rules for one attempt, without a network.
-#include "classify.hpp"
+#include "client/classify.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // api_client against the in-process compshare emulator: signing accepted, every fault mode for
 // reads and writes with its documented retry / no-retry and maybe_sent outcome, connection
 // reuse, cancellation of the backoff, HTTPS verification, and no secret in any output.
-#include "api_client.hpp"
+#include "client/api_client.hpp"
 #include "temp_dir.hpp"
 #include "test_host.hpp"
 #include "tls_files.hpp"

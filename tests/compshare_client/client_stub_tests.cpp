@@ -1,8 +1,8 @@
 // api_client against a small stub server, for what the emulator does not show: the request's
 // exact shape, the moment a request is in flight (cancel), server-side connection counts and
 // servers that close connections.
-#include "api_client.hpp"
-#include "signature.hpp"
+#include "client/api_client.hpp"
+#include "client/signature.hpp"
 #include "stub_server.hpp"
 #include "test_host.hpp"
 

@@ -1,5 +1,5 @@
 // Response bodies: RetCode as a number or a numeric string; everything else is an error.
-#include "response.hpp"
+#include "client/response.hpp"
 
 #include <catch2/catch.hpp>
 

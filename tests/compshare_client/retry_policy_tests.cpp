@@ -1,5 +1,5 @@
 // Backoff: full-jitter bounds per retry, determinism under a seeded source.
-#include "retry_policy.hpp"
+#include "client/retry_policy.hpp"
 
 #include <catch2/catch.hpp>
 

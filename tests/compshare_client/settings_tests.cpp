@@ -1,6 +1,6 @@
 // resolve_settings(): precedence per field, the compshare-cli profile file, validation, and the
 // CredentialsMissing message. The environment is injected; files live in a temporary folder.
-#include "settings.hpp"
+#include "client/settings.hpp"
 
 #include "temp_dir.hpp"
 

@@ -1,7 +1,7 @@
 // Signing: every official test vector of the reference (section 2), the two derived ones, value
 // stringification and flattening (section 3).
-#include "form_encoding.hpp"
-#include "signature.hpp"
+#include "client/form_encoding.hpp"
+#include "client/signature.hpp"
 #include "signature_vectors.hpp"
 
 #include <Poco/JSON/Parser.h>

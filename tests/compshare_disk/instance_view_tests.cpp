@@ -1,6 +1,6 @@
 // Unit tests of the DescribeCompShareInstance parser: the fields the action needs, the shapes
 // the service may use, malformed replies, and nothing secret kept.
-#include "instance_view.hpp"
+#include "actions/instance_view.hpp"
 
 #include <Poco/JSON/Parser.h>
 

@@ -1,6 +1,6 @@
 // Unit tests of the detach parameters: every validation rule, messages that name the field, and
 // credential-like keys refused without echoing their values.
-#include "detach_params.hpp"
+#include "actions/detach_params.hpp"
 
 #include <catch2/catch.hpp>
 

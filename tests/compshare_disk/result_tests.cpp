@@ -1,6 +1,6 @@
 // Unit tests of the result object and the status mapping (the ABI status is the one success
 // signal).
-#include "detach_result.hpp"
+#include "actions/detach_result.hpp"
 
 #include <Poco/JSON/Parser.h>
 

@@ -1,8 +1,8 @@
 // libFuzzer target: the API response parser (any body the service or a proxy may send) and the
 // DescribeCompShareInstance reader on top of it, as used for Describe and Detach replies.
 // Documented failures are bad_response_error and malformed_response; nothing else may escape.
-#include "instance_view.hpp"
-#include "response.hpp"
+#include "actions/instance_view.hpp"
+#include "client/response.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>

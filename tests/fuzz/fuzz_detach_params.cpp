@@ -1,7 +1,7 @@
 // libFuzzer target: the detach action's parameter parsing and validation. Every input either
 // parses into parameters that satisfy the documented limits or throws invalid_parameter;
 // anything else (another exception, a crash, a leak) is a finding.
-#include "detach_params.hpp"
+#include "actions/detach_params.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // from raw key/value bytes or from a JSON object through flatten(). Checks that the encoding
 // reads back unchanged, uses only unreserved characters, and that the signature is the SHA-1 of
 // the documented string to sign.
-#include "form_encoding.hpp"
-#include "signature.hpp"
+#include "client/form_encoding.hpp"
+#include "client/signature.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

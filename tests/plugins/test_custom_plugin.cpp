@@ -1,5 +1,5 @@
-// A minimal plugin whose exports are written by hand (not with AH_PLUGIN), so a build can claim
-// another API version (TEST_API_VERSION) or leave out a required export (TEST_OMIT_CANCEL).
+// A minimal plugin that claims the API version TEST_API_VERSION (AH_PLUGIN_WITH_API_VERSION) and,
+// when built with AH_PLUGIN_TEST_WITHOUT_CANCEL, leaves out the required ah_plugin_cancel.
 // It backs the broken test plugins the host must refuse, and test-misbehaving
 // (slow to honour a cancel; a result that is not JSON).
 #include <actionhost/plugin.hpp>
@@ -39,33 +39,4 @@ class minimal_plugin {
 
 }  // namespace
 
-extern "C" {
-AH_EXPORT const char* ah_plugin_api_version(void) {
-    return TEST_API_VERSION;
-}
-AH_EXPORT const char* ah_plugin_manifest(void) {
-    return actionhost::embedded::manifest;
-}
-AH_EXPORT ah_status ah_plugin_create(const ah_host_api* host, const char* config_json,
-                                     ah_instance** out) {
-    return actionhost::detail::create<minimal_plugin>(host, config_json, out);
-}
-AH_EXPORT void ah_plugin_destroy(ah_instance* instance) {
-    std::unique_ptr<ah_instance> owned(instance);
-}
-AH_EXPORT ah_status ah_plugin_invoke(ah_instance* instance, const char* action,
-                                     const char* params_json, size_t params_len,
-                                     const char** result_json, size_t* result_len) {
-    return actionhost::detail::invoke(instance, action, params_json, params_len, result_json,
-                                      result_len);
-}
-AH_EXPORT const char* ah_plugin_last_error(const ah_instance* instance) {
-    return actionhost::detail::last_error(instance);
-}
-#ifndef TEST_OMIT_CANCEL
-AH_EXPORT void ah_plugin_cancel(ah_instance* instance) {
-    if (instance != nullptr)
-        instance->cancel.request();
-}
-#endif
-}
+AH_PLUGIN_WITH_API_VERSION(minimal_plugin, TEST_API_VERSION)

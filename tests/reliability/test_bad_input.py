@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Issue 5 item 4: bad input through every door of compshare-disk.detach, each answered with a
-clear error and a documented exit code (CLI) or ah_status (C ABI), and (item 6) no canary in any
+"""Bad input through every door of compshare-disk.detach, each answered with a
+clear error and a documented exit code (CLI) or ah_status (C ABI), and no canary in any
 output. Size limits: the host refuses params/config documents over 1 MiB (1048576 bytes), the
 plugin params blobs over 64 KiB (65536 bytes), both before parsing.
 

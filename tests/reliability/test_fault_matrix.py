@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Issue 5 item 3: every emulator fault mode at each phase of a detach, end to end through the
+"""Every emulator fault mode at each phase of a detach, end to end through the
 actionhost binary. One subTest per cell. Each cell asserts exactly: the exit code, the result's
 status / error.type (valid against the manifest's result_schema), how many detaches the emulator
-accepted (never more than one), the deadline, and (item 6) no canary or Signature in any output.
+accepted (never more than one), the deadline, and no canary or Signature in any output.
 
 Phases: precheck (the first DescribeCompShareInstance), detach before / after the emulator
 processed it ("apply"), poll (Precheck false, so the first Describe is the first poll).

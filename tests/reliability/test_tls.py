@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Issue 5 item 5: TLS end to end through the actionhost binary, against compshare-emulator over
-HTTPS with a throwaway self-signed certificate (make_self_signed_cert), and (item 6) no canary or
+"""TLS end to end through the actionhost binary, against compshare-emulator over
+HTTPS with a throwaway self-signed certificate (make_self_signed_cert), and no canary or
 Signature in any output.
 
 - by default (system CA store) the certificate is refused: AuthFailed (the server could not be

@@ -1,7 +1,6 @@
 // The UCloud signature test vectors, in one table for every implementation we test (the client's
-// signer and the emulator's checker). Source: ../shared/reference/compshare-api.md, section 2:
-// official vectors V1-V7 (UCloud API docs, ucloud-sdk-go/-python3/-java tests) and the two
-// derived DetachCompshareDisk vectors.
+// signer and the emulator's checker). Sources: the official vectors V1-V7 (UCloud API docs,
+// ucloud-sdk-go/-python3/-java tests) and the two derived DetachCompshareDisk vectors.
 #pragma once
 
 #include <map>

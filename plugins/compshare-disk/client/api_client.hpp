@@ -1,5 +1,5 @@
 // Signed calls to the Compshare (UCloud) OpenAPI over one keep-alive HTTP(S) session, with
-// retries. See ../../../../shared/reference/compshare-api.md for the wire protocol.
+// retries. README.md next to this file describes the wire protocol the client relies on.
 #pragma once
 
 #include "retry_policy.hpp"

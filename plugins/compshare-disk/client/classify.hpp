@@ -1,5 +1,5 @@
-// What one HTTP attempt came to: success, or a failure with its retry decision. The rules of
-// issue 4: reads retry every transient failure; writes retry only what certainly was not
+// What one HTTP attempt came to: success, or a failure with its retry decision. The retry
+// rules: reads retry every transient failure; writes retry only what certainly was not
 // processed (connect failures, HTTP 429, RetCodes 150/153) and report the rest as maybe_sent.
 #pragma once
 

@@ -3,7 +3,7 @@
 
 #include "detach_error.hpp"
 
-#include <actionhost/plugin.hpp>
+#include <actionhost/outcome.hpp>
 
 #include <cstdint>
 #include <optional>

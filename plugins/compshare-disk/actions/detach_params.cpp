@@ -1,6 +1,6 @@
 #include "detach_params.hpp"
 
-#include <actionhost/plugin.hpp>
+#include <actionhost/json_writer.hpp>
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>

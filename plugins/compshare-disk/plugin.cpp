@@ -1,9 +1,9 @@
 // The compshare-disk plugin: its one action, `detach`, exported through the actionhost C ABI.
-#include "../client/api_client.hpp"
-#include "../client/settings.hpp"
-#include "detach_action.hpp"
-#include "detach_params.hpp"
-#include "detach_result.hpp"
+#include "actions/detach_action.hpp"
+#include "actions/detach_params.hpp"
+#include "actions/detach_result.hpp"
+#include "client/api_client.hpp"
+#include "client/settings.hpp"
 
 #include <actionhost/plugin.hpp>
 

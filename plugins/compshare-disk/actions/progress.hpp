@@ -3,7 +3,7 @@
 // carries a credential or a raw API response. (The client logs its own "retry" events.)
 #pragma once
 
-#include <actionhost/plugin.hpp>
+#include <actionhost/host.hpp>
 
 #include <cstdint>
 #include <optional>

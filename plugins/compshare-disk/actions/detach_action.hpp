@@ -4,11 +4,11 @@
 // detach request had already been sent.
 #pragma once
 
-#include "../client/api_client.hpp"
+#include "client/api_client.hpp"
 #include "detach_params.hpp"
 #include "detach_result.hpp"
 
-#include <actionhost/plugin.hpp>
+#include <actionhost/host.hpp>
 
 namespace compshare::detach {
 

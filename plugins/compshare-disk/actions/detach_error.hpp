@@ -1,7 +1,7 @@
 // The action's error types (the result's error.type) and how an API failure maps onto them.
 #pragma once
 
-#include "../client/api_client.hpp"
+#include "client/api_client.hpp"
 
 #include <actionhost/plugin_api.h>
 
