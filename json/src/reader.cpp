@@ -80,8 +80,8 @@ class reader {
     }
 
     void enter(int depth) const {
-        if (depth > max_depth)
-            fail("nested deeper than " + std::to_string(max_depth) + " levels");
+        if (depth > options_.max_depth)
+            fail("nested deeper than " + std::to_string(options_.max_depth) + " levels");
     }
 
     Var parse_object(int depth) {

@@ -39,7 +39,13 @@ TEST_CASE("compshare_client response bodies that are errors, never success",
                          R"({"RetCode":1.5})",
                          R"({"RetCode":[0]})",
                          R"({"RetCode":{}})",
-                         R"({"RetCode":99999999999})"};
+                         R"({"RetCode":99999999999})",
+                         // Never wrapped to 0 (2^64), never decided by the last of two.
+                         R"({"RetCode":18446744073709551616})",
+                         R"({"RetCode":-9223372036854775809})",
+                         R"({"RetCode":1,"RetCode":0})",
+                         R"({"RetCode":1,"Ret\u0043ode":0})",
+                         "{\"RetCode\":0,\"Message\":\"\xff\"}"};
     for (const char* body : bad) {
         INFO(body);
         CHECK_THROWS_AS(parse_response(body), bad_response_error);
@@ -52,6 +58,17 @@ TEST_CASE("compshare_client response errors never quote the body", "[compshare_c
         FAIL("no error");
     } catch (const bad_response_error& e) {
         CHECK_THAT(e.what(), !Catch::Contains("SECRET") && !Catch::Contains("ssh"));
+    }
+}
+
+TEST_CASE("compshare_client response: a duplicate member is named, a value never",
+          "[compshare_client][response]") {
+    try {
+        parse_response(R"({"Password":"SECRET-PASSWORD","Password":"SECRET-2","RetCode":0})");
+        FAIL("no error");
+    } catch (const bad_response_error& e) {
+        CHECK_THAT(e.what(), Catch::Contains(R"(duplicate member name "Password")"));
+        CHECK_THAT(e.what(), !Catch::Contains("SECRET"));
     }
 }
 

@@ -195,8 +195,16 @@ TEST_CASE("compshare_disk params: id shape", "[params]") {
             CHECK_THAT(e.what(), Catch::StartsWith(field));
         }
     }
-    CHECK(parse(R"("UDiskId":"bsd-emu_2.x:y")").udisk_id == "bsd-emu_2.x:y");
+    CHECK(parse_detach_params(R"({"UHostId":"uhost-1","UDiskId":"bsd-emu_2.x:y"})", "cn-wlcb")
+              .udisk_id == "bsd-emu_2.x:y");
     CHECK(parse("\"Zone\":\"" + std::string(64, 'z') + "\"").zone.size() == 64);
+}
+
+TEST_CASE("compshare_disk params: a name given twice is refused, not decided by its last value",
+          "[params]") {
+    const auto e = refused_whole(R"({"UHostId":"uhost-1","UDiskId":"d","DryRun":true,)"
+                                 R"("Wait":false,"Dry\u0052un":false})");
+    CHECK_THAT(e.what(), Catch::Contains(R"(duplicate member name "DryRun")"));
 }
 
 TEST_CASE("compshare_disk params: Device", "[params]") {

@@ -210,6 +210,29 @@ class CliParams(Door):
             with self.subTest(params=params):
                 self.refused(self.detach(json.dumps(params)), "InvalidParameter", 2, fragment)
 
+    def test_duplicate_keys(self):
+        # The first DryRun says dry run, the last says detach: refused, whichever door, and
+        # however the second name is spelt; nothing is sent (the config points nowhere).
+        for spelt in ('"DryRun"', '"Dry\\u0052un"'):
+            text = ('{"Region":"cn-wlcb","UHostId":"%s","UDiskId":"%s","DryRun":true,'
+                    '%s:false,"Wait":false}' % (rs.STOPPED_HOST, rs.DATA_DISK, spelt))
+            for door in ("argv", "file", "stdin"):
+                with self.subTest(spelt=spelt, door=door):
+                    run = (self.detach(text) if door == "argv" else
+                           self.detach(self.file("dup.json", text)) if door == "file" else
+                           self.detach("-", stdin=text))
+                    self.refused(run, "InvalidParameter", 2, 'duplicate member name "DryRun"',
+                                 host=True)
+        batch = self.file("dup.jsonl", '{"a":1,"a":2}\n')
+        run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config, "--batch",
+                            batch)
+        self.assertEqual(run.code, 2, repr(run))
+        self.assertIn('line 1: invalid JSON at line 1, column 8: duplicate member name "a"',
+                      json.loads(run.stdout)["error"]["message"])
+        config = self.file("dup-config.json", json.dumps(CONFIG)[:-1] + ',"max_retries":3}')
+        self.refused(self.detach(json.dumps(PARAMS), config=config), "InvalidConfig", 2,
+                     'duplicate member name "max_retries"', host=True)
+
     def test_numbers_out_of_range(self):
         cases = (
             ("WaitTimeoutSeconds", 0, "between 0.1 and 3600"),
@@ -464,7 +487,7 @@ class CAbi(unittest.TestCase):
                                     AH_INVALID_ARGUMENT, "InvalidParameter", fragment, handle)
         self.assert_refused(*self.invoke(handle, b"detach", b"{}\0garbage", 10),
                             AH_INVALID_ARGUMENT, "InvalidParameter",
-                            "params contain a NUL byte", handle)
+                            "contains a NUL byte", handle)
         # Exactly params_len bytes are read, nothing beyond: the trailing garbage is ignored.
         status, result = self.invoke(handle, b"detach", text + b"garbage", len(text))
         self.assertEqual(result["error"]["type"], "Transient", result)  # port 9: no server

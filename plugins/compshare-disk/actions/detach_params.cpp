@@ -1,10 +1,10 @@
 #include "detach_params.hpp"
 
+#include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/TextIterator.h>
 #include <Poco/UTF8Encoding.h>
 
@@ -147,22 +147,18 @@ Poco::JSON::Object::Ptr parse_object(std::string_view json) {
                                         " bytes; at most " + std::to_string(max_params_bytes) +
                                         ")");
     }
-    if (json.find('\0') != std::string_view::npos) {
-        throw invalid_parameter("", "params contain a NUL byte");
-    }
-    Poco::Dynamic::Var parsed;
+    Poco::JSON::Object::Ptr object;
     try {
-        Poco::JSON::Parser parser;
-        parser.setDepth(8);  // the parameters are flat; refuse deep nesting early
-        parsed = parser.parse(std::string(json));
-    } catch (const std::exception&) {
-        // Poco's message may quote the input, which could hold a secret: keep it out.
-        throw invalid_parameter("", "params are not valid JSON");
+        // The parameters are flat: deep nesting is refused early. The reader's reasons never
+        // quote a value (a secret could be one), only a repeated member name.
+        object = actionhost::json::as_object(actionhost::json::parse(json, {false, 8}));
+    } catch (const actionhost::json::parse_error& e) {
+        throw invalid_parameter("", std::string("params are not valid JSON (") + e.where() + ": " +
+                                        e.reason().substr(0, 100) + ")");
     }
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+    if (!object)
         throw invalid_parameter("", "params must be a JSON object");
-    }
-    return parsed.extract<Poco::JSON::Object::Ptr>();
+    return object;
 }
 
 }  // namespace

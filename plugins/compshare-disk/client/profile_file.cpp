@@ -3,7 +3,7 @@
 #include "settings.hpp"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <actionhost/json/reader.hpp>
 
 #include <sys/stat.h>
 #include <cerrno>
@@ -78,16 +78,13 @@ profile_lookup read_profile_file(const std::string& file, const std::string& exp
 
     Poco::JSON::Object::Ptr root;
     try {
-        const auto parsed = Poco::JSON::Parser().parse(text);
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
-            malformed(file, "not a JSON object");
-        root = parsed.extract<Poco::JSON::Object::Ptr>();
-    } catch (const settings_error&) {
-        throw;
-    } catch (const std::exception&) {
-        // The parser's message may quote the file's text, which holds keys: not repeated.
-        malformed(file, "not valid JSON");
+        root = actionhost::json::as_object(actionhost::json::parse(text));
+    } catch (const actionhost::json::parse_error& e) {
+        // The reader never quotes a value (the file holds keys), only a repeated member name.
+        malformed(file, "not valid JSON (" + e.where() + ": " + e.reason() + ")");
     }
+    if (!root)
+        malformed(file, "not a JSON object");
 
     const std::string current = optional_string(*root, "current_profile", file, "");
     if (out.profile.empty())

@@ -1,6 +1,6 @@
 #include "response.hpp"
 
-#include <Poco/JSON/Parser.h>
+#include <actionhost/json/reader.hpp>
 
 #include <cmath>
 #include <limits>
@@ -61,19 +61,18 @@ parsed_response parse_response(const std::string& body) {
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
         throw bad_response_error("the response body is empty");
     }
-    Poco::Dynamic::Var parsed;
-    try {
-        parsed = Poco::JSON::Parser().parse(body);
-    } catch (const std::exception&) {
-        // The parser's message may quote the body (Describe bodies hold passwords): not kept.
-        throw bad_response_error("the response body is not valid JSON (" +
-                                 std::to_string(body.size()) + " bytes)");
-    }
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-        throw bad_response_error("the response body is not a JSON object");
-    }
     parsed_response out;
-    out.body = parsed.extract<Poco::JSON::Object::Ptr>();
+    try {
+        out.body = actionhost::json::as_object(actionhost::json::parse(body));
+    } catch (const actionhost::json::parse_error& e) {
+        // The reader never quotes a value (Describe bodies hold passwords), only a repeated
+        // member name: {"RetCode":1,"RetCode":0} is malformed, not whichever came last.
+        throw bad_response_error("the response body is not valid JSON (" +
+                                 std::to_string(body.size()) + " bytes; " + e.where() + ": " +
+                                 clean_text(e.reason(), 100) + ")");
+    }
+    if (!out.body)
+        throw bad_response_error("the response body is not a JSON object");
     if (!out.body->has("RetCode") || out.body->isNull("RetCode")) {
         throw bad_response_error("the response has no RetCode");
     }

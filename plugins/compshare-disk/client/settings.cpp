@@ -5,7 +5,7 @@
 #include "profile_file.hpp"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <actionhost/json/reader.hpp>
 
 #include <actionhost/plugin.hpp>
 
@@ -65,17 +65,13 @@ config_values parse_config(std::string_view config_json) {
 
     Poco::JSON::Object::Ptr root;
     try {
-        const auto parsed = Poco::JSON::Parser().parse(std::string(config_json));
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-            invalid("the instance config must be a JSON object");
-        }
-        root = parsed.extract<Poco::JSON::Object::Ptr>();
-    } catch (const settings_error&) {
-        throw;
-    } catch (const std::exception&) {
-        // The parser's message can quote the text, which may hold a key: not repeated.
-        invalid("the instance config is not valid JSON");
+        root = actionhost::json::as_object(actionhost::json::parse(config_json));
+    } catch (const actionhost::json::parse_error& e) {
+        // The reader never quotes a value (a key could be one), only a repeated member name.
+        invalid("the instance config is not valid JSON (" + e.where() + ": " + e.reason() + ")");
     }
+    if (!root)
+        invalid("the instance config must be a JSON object");
 
     for (const auto& [key, value] : *root) {
         if (known_keys.count(key) == 0) {

@@ -7,7 +7,8 @@
 // - a number is never wrapped or refused for its size: an integer is an int, Int64 or UInt64
 //   when it fits one, otherwise a double (18446744073709551617 stays about 1.8e19, not 1); a
 //   number beyond a double's range is refused;
-// - nesting is limited (max_depth), so a hostile document cannot exhaust the stack.
+// - nesting is limited (parse_options::max_depth), so a hostile document cannot exhaust the
+//   stack.
 // Errors say where (offset, line, column) and what is wrong.
 #pragma once
 
@@ -20,8 +21,6 @@
 #include <string_view>
 
 namespace actionhost::json {
-
-inline constexpr int max_depth = 128;
 
 class parse_error : public std::runtime_error {
   public:
@@ -40,8 +39,10 @@ class parse_error : public std::runtime_error {
 };
 
 struct parse_options {
-    // Objects iterate in the document's order (else in key order, a little faster to build).
+    // Objects keep the document's order for getNames() and stringify (else key order).
     bool preserve_order = false;
+    // Deepest nesting of objects and arrays accepted (the document itself counts as 1).
+    int max_depth = 128;
 };
 
 // One JSON value with optional blanks around it. Throws parse_error.
