@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
+#include <vector>
 
 using emulator_test::call;
 using emulator_test::disk_ids;
@@ -27,11 +29,18 @@ const param_map detach = {{"Action", "DetachCompshareDisk"},
 
 TEST_CASE("emulator faults: HTTP status", "[emulator][faults]") {
     compshare_emulator::server server({});
-    for (int status : {429, 500, 502, 503, 504}) {
+    const std::vector<std::pair<int, std::string>> statuses = {{429, "Too Many Requests"},
+                                                               {500, "Internal Server Error"},
+                                                               {502, "Bad Gateway"},
+                                                               {503, "Service Unavailable"},
+                                                               {504, "Gateway Time-Out"}};
+    for (const auto& [status, reason] : statuses) {
         server.add_fault(R"({"action":"*","mode":"http_status","status":)" +
                          std::to_string(status) + "}");
         auto answer = call(server.port(), describe);
         CHECK(answer.status == status);
+        CHECK(answer.reason == reason);  // the status's own phrase, not a generic "OK"
+        CHECK(answer.body == reason);
         CHECK_FALSE(answer.request_id.empty());
     }
     CHECK(call(server.port(), describe).status == 200);  // consumed
