@@ -151,6 +151,17 @@ TEST_CASE("emulator faults: body modes", "[emulator][faults]") {
         server.add_fault(R"({"action":"DetachCompshareDisk","mode":"string_ret_code"})");
         CHECK(call(port, detach).body.find(R"("RetCode":"8043")") != std::string::npos);
     }
+    SECTION("body: a canned reply, verbatim, and nothing processed") {
+        server.add_fault(
+            R"({"action":"DetachCompshareDisk","mode":"body","body":"{\"RetCode\":0,\"X\":1}"})");
+        auto answer = call(port, detach);
+        CHECK(answer.status == 200);
+        CHECK(answer.content_type == "application/json");
+        CHECK(answer.body == R"({"RetCode":0,"X":1})");
+        CHECK_FALSE(answer.request_id.empty());
+        CHECK(server.accepted("DetachCompshareDisk") == 0);
+        CHECK(disk_ids(port, "uhost-emu-stopped").find("udisk-emu-data1") != std::string::npos);
+    }
 }
 
 TEST_CASE("emulator faults: matching, order, times, clear", "[emulator][faults]") {
@@ -195,6 +206,8 @@ TEST_CASE("emulator faults: invalid fault documents are refused", "[emulator][fa
         R"({"action":"*","mode":"delay"})",
         R"({"action":"*","mode":"delay","delay_ms":-1})",
         R"({"action":"*","mode":"ret_code"})",
+        R"({"action":"*","mode":"body"})",
+        R"({"action":"*","mode":"body","body":7})",
         R"({"action":"*","mode":"reset","times":0})",
         R"({"action":"*","mode":"reset","apply":"during"})",
         R"({"action":"*","mode":"reset","colour":"red"})",
