@@ -38,6 +38,13 @@ std::string stopped_host_json(const std::string& disk_set_member) {
            disk_set_member + "}";
 }
 
+std::size_t occurrences(const std::string& text, const std::string& word) {
+    std::size_t count = 0;
+    for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1))
+        ++count;
+    return count;
+}
+
 // Whether the emulator still lists the disk in some instance's DiskSet.
 bool still_attached(const server& s, const std::string& disk) {
     const auto hosts = parse_json_object(s.state_json())->getArray("Instances");
@@ -75,7 +82,9 @@ TEST_CASE("compshare_disk lying replies: at the precheck, never already_detached
             CHECK(r.result->getObject("error")->getValue<bool>("retryable"));
             CHECK_THAT(r.result->getValue<std::string>("message"),
                        Catch::StartsWith("DescribeCompShareInstance for uhost-emu-stopped: "
-                                         "malformed DescribeCompShareInstance reply ("));
+                                         "malformed reply ("));
+            CHECK(occurrences(r.result->getValue<std::string>("message"),
+                              "DescribeCompShareInstance") == 1);
             CHECK(emu.count(detach) == 0);
             CHECK(still_attached(emu, data1));
         }
@@ -98,7 +107,9 @@ TEST_CASE("compshare_disk lying replies: polls without the system disk never con
     const auto failed = plugin.events_named("poll_failed");
     REQUIRE_FALSE(failed.empty());
     CHECK_THAT(failed[0]->getValue<std::string>("message"),
-               Catch::Contains("UHostSet[].DiskSet is missing (every instance has a system disk)"));
+               Catch::Contains("polling uhost-emu-stopped: malformed DescribeCompShareInstance "
+                               "reply (UHostSet[].DiskSet is missing (every instance has a system "
+                               "disk))"));
     CHECK(plugin.events_named("poll").empty());  // no read was taken as evidence
     CHECK_THAT(r.result->getValue<std::string>("message"),
                Catch::StartsWith("udisk-emu-data1 could not be confirmed detached from "

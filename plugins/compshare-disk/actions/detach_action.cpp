@@ -170,8 +170,15 @@ class detach_run {
         } catch (const malformed_response& m) {
             throw stop{make_error(
                 error_type::transient,
-                context + ": malformed " + describe_action + " reply (" + m.what() + ")", true)};
+                context + ": malformed " + reply_name(context) + " (" + m.what() + ")", true)};
         }
+    }
+
+    // "reply" when the context already names the action, else "DescribeCompShareInstance reply".
+    static std::string reply_name(const std::string& context) {
+        return context.find(describe_action) == std::string::npos
+                   ? std::string(describe_action) + " reply"
+                   : std::string("reply");
     }
 
     std::string cancelled_message(const std::string& context) const {

@@ -79,7 +79,8 @@ std::string hint_for(const error_info& error, bool detach_sent) {
     }
     if (t == error_type::transient) {
         return detach_sent ? "A temporary failure after the detach request may have reached the "
-                             "service; re-running is safe (it reads the instance first)."
+                             "service; re-running is safe (unless Precheck is false, it reads the "
+                             "instance first)."
                            : "A temporary failure; retrying later may succeed.";
     }
     if (error.ret_code == ret_code::service_error) {
