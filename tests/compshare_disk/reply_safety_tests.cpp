@@ -113,7 +113,9 @@ TEST_CASE("compshare_disk lying replies: polls without the system disk never con
     CHECK(plugin.events_named("poll").empty());  // no read was taken as evidence
     CHECK_THAT(r.result->getValue<std::string>("message"),
                Catch::StartsWith("udisk-emu-data1 could not be confirmed detached from "
-                                 "uhost-emu-stopped within 0.6 s ("));
+                                 "uhost-emu-stopped within 0.6 s (") &&
+                   Catch::Contains(", none usable); last poll failure: polling "
+                                   "uhost-emu-stopped: malformed DescribeCompShareInstance reply"));
     CHECK(emu.accepted(detach) == 1);
     CHECK(still_attached(emu, data1));
 }

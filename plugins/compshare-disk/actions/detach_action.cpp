@@ -446,6 +446,8 @@ class detach_run {
             try {
                 view = describe(context, deadline);
             } catch (const stop& s) {
+                if (s.error.type == error_type::cancelled)
+                    throw;
                 if (client_.stats().api_calls == calls_before)
                     break;  // nothing was sent: the deadline came first
                 r_.timing.polls = number;
@@ -475,17 +477,17 @@ class detach_run {
         const std::string polls = count_of(r_.timing.polls, "poll", "polls");
         std::string message;
         if (!r_.observed.attached_after) {
-            message = p_.udisk_id + " could not be confirmed detached from " + p_.uhost_id +
-                      " within " + seconds_text() + " s (" +
-                      (r_.timing.polls == 0 ? std::string("no poll was sent")
-                                            : polls + ", none answered") +
-                      ")";
+            message =
+                p_.udisk_id + " could not be confirmed detached from " + p_.uhost_id + " within " +
+                seconds_text() + " s (" +
+                (r_.timing.polls == 0 ? std::string("no poll was sent") : polls + ", none usable") +
+                ")";
         } else if (*r_.observed.attached_after) {
             message = p_.udisk_id + " was still attached to " + p_.uhost_id + " after waiting " +
                       seconds_text() + " s (" + polls + ")";
         } else {
-            message = p_.udisk_id + " was gone from " + p_.uhost_id +
-                      " in the last read but not yet in two consecutive ones after waiting " +
+            message = p_.udisk_id + " was not in the DiskSet of " + p_.uhost_id +
+                      " in the last read, but no second read confirmed it within " +
                       seconds_text() + " s (" + polls + ")";
         }
         if (!last_failure.empty())
