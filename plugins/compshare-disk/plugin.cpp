@@ -1,7 +1,10 @@
-// The compshare-disk plugin: its one action, `detach`, exported through the actionhost C ABI.
+// The compshare-disk plugin: its actions `detach`, `attach` and `status`, exported through the
+// actionhost C ABI.
+#include "actions/attach_action.hpp"
 #include "actions/detach_action.hpp"
 #include "actions/detach_params.hpp"
 #include "actions/detach_result.hpp"
+#include "actions/status_action.hpp"
 #include "client/api_client.hpp"
 #include "client/settings.hpp"
 
@@ -46,6 +49,18 @@ actionhost::outcome early_failure(const char* type, const std::string& message,
     return to_outcome(report);
 }
 
+// The same for the other actions' reports, which start from their parameters.
+template <class Report>
+Report failed(Report report, const char* type, const std::string& message) {
+    report.status = status::failed;
+    report.message = message;
+    error_info error;
+    error.type = type;
+    error.message = message;
+    report.error = std::move(error);
+    return report;
+}
+
 class compshare_disk_plugin {
   public:
     compshare_disk_plugin(const actionhost::host& host, std::string_view config_json)
@@ -69,8 +84,17 @@ class compshare_disk_plugin {
     }
 
     actionhost::outcome invoke(std::string_view action, std::string_view params_json) {
-        if (action != "detach")
-            return actionhost::outcome::unknown_action(action);
+        if (action == "detach")
+            return detach(params_json);
+        if (action == "attach")
+            return attach(params_json);
+        if (action == "status")
+            return status(params_json);
+        return actionhost::outcome::unknown_action(action);
+    }
+
+  private:
+    actionhost::outcome detach(std::string_view params_json) {
         detach_params params;
         try {
             params = parse_detach_params(params_json, region_, client_ != nullptr);
@@ -83,7 +107,36 @@ class compshare_disk_plugin {
         return to_outcome(run_detach(params, *client_, host_));
     }
 
-  private:
+    actionhost::outcome attach(std::string_view params_json) {
+        attach_params params;
+        try {
+            params = parse_attach_params(params_json, region_, client_ != nullptr);
+        } catch (const invalid_parameter& e) {
+            return to_outcome(
+                failed(attach_report_for({}), error_type::invalid_parameter, e.what()));
+        }
+        if (!client_) {
+            return to_outcome(failed(attach_report_for(params), error_type::credentials_missing,
+                                     credentials_error_));
+        }
+        return to_outcome(run_attach(params, *client_, host_));
+    }
+
+    actionhost::outcome status(std::string_view params_json) {
+        status_params params;
+        try {
+            params = parse_status_params(params_json, region_, client_ != nullptr);
+        } catch (const invalid_parameter& e) {
+            return to_outcome(
+                failed(status_report_for({}), error_type::invalid_parameter, e.what()));
+        }
+        if (!client_) {
+            return to_outcome(failed(status_report_for(params), error_type::credentials_missing,
+                                     credentials_error_));
+        }
+        return to_outcome(run_status(params, *client_, host_));
+    }
+
     const actionhost::host& host_;
     std::string region_;                             // the config's default Region
     std::unique_ptr<compshare::api_client> client_;  // null while credentials are missing

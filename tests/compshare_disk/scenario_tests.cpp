@@ -491,7 +491,7 @@ TEST_CASE("compshare_disk scenario: invalid parameters are refused before any re
 TEST_CASE("compshare_disk scenario: unknown action", "[scenario]") {
     server emu(emulator_options());
     plugin_instance plugin(plugin_config(emu));
-    const auto r = plugin.invoke(detach_params(stopped_host, data1), "attach");
+    const auto r = plugin.invoke(detach_params(stopped_host, data1), "resize");
     CHECK(r.status == AH_UNKNOWN_ACTION);
     CHECK(r.error_type() == "UnknownAction");
     CHECK(emu.count(describe) == 0);

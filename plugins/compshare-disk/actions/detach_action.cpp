@@ -1,9 +1,11 @@
 #include "detach_action.hpp"
 
+#include "action_support.hpp"
+#include "confirming_wait.hpp"
 #include "disk_inventory.hpp"
-#include "instance_view.hpp"
+#include "instance_reader.hpp"
 #include "progress.hpp"
-#include "secret_scrub.hpp"
+#include "write_run.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -15,125 +17,64 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-constexpr const char* describe_action = "DescribeCompShareInstance";
 constexpr const char* detach_action_name = "DetachCompshareDisk";
 constexpr const char* inventory_action = "DescribeCompshareDisk";
-constexpr int confirming_reads = 2;  // guards against a stale read right after the request
 
-// Ends the run with an error (thrown inside the action, caught in run()).
-struct stop {
-    error_info error;
-};
-
-error_info make_error(const char* type, std::string message, bool retryable = false) {
-    error_info e;
-    e.type = type;
-    e.message = std::move(message);
-    e.retryable = retryable;
-    return e;
+detach_report initial_report(const detach_params& p) {
+    detach_report r;
+    r.dry_run = p.dry_run;
+    r.client_token = p.client_token;
+    r.resource.region = p.region;
+    r.resource.zone = p.zone;
+    r.resource.uhost_id = p.uhost_id;
+    r.resource.udisk_id = p.udisk_id;
+    r.resource.device = p.device;
+    return r;
 }
 
-// "1 poll", "2 polls".
-std::string count_of(int n, const char* singular, const char* plural) {
-    return std::to_string(n) + " " + (n == 1 ? singular : plural);
-}
-
-class detach_run {
+class detach_run : write_run {
   public:
     detach_run(const detach_params& params, api_client& client, const actionhost::host& host)
-        : p_(params),
-          client_(client),
-          host_(host),
-          events_(host, params.uhost_id, params.udisk_id, client.settings().private_key),
-          started_(clock::now()) {
-        r_.dry_run = p_.dry_run;
-        r_.client_token = p_.client_token;
-        r_.resource.region = p_.region;
-        r_.resource.zone = p_.zone;
-        r_.resource.uhost_id = p_.uhost_id;
-        r_.resource.udisk_id = p_.udisk_id;
-        r_.resource.device = p_.device;
-    }
+        : write_run(client, host,
+                    progress(host, params.uhost_id, params.udisk_id, client.settings().private_key),
+                    "detach", status::detach_requested, initial_report(params)),
+          p_(params) {}
 
     detach_report run() {
-        client_.reset_stats();
-        try {
-            if (p_.precheck || p_.dry_run) {
-                if (!precheck())
-                    return finish();  // already detached
-                if (p_.dry_run) {
-                    r_.ok = true;
-                    r_.status = status::would_detach;
-                    r_.observed.attached_after = true;
-                    r_.message = "dry run: " + p_.udisk_id + " (" + r_.resource.device +
-                                 ") would be detached from " + p_.uhost_id + "; nothing was sent";
-                    add_unmount_warning();
-                    return finish();
-                }
-            }
-            check_cancel("before the detach request");
-            send_detach();
-            add_unmount_warning();
-            if (!p_.wait) {
-                r_.ok = true;
-                r_.status = status::detach_requested;
-                r_.message = "detach of " + p_.udisk_id + " from " + p_.uhost_id +
-                             " requested; not waiting (Wait is false)";
-                return finish();
-            }
-            wait_until_detached();
-            r_.ok = true;
-            r_.status = status::detached;
-            r_.observed.attached_after = false;
-            r_.message =
-                "detached " + p_.udisk_id + " (" + r_.resource.device + ") from " + p_.uhost_id;
-        } catch (const stop& s) {
-            fail(s.error);
-        } catch (const std::exception& e) {
-            // A bug or an unexpected library failure: still one complete, valid result.
-            fail(make_error("InternalError", std::string("internal error: ") + e.what()));
-        }
-        return finish();
+        return guarded([this] { steps(); });
     }
 
   private:
-    std::int64_t elapsed_ms() const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_)
-            .count();
-    }
-
-    void fail(error_info error) {
-        r_.ok = false;
-        r_.message = error.message;
-        if (r_.detach_sent) {
-            r_.status = status::detach_requested;
-        } else if (error.type == error_type::cancelled) {
-            r_.status = status::cancelled;
-        } else {
-            r_.status = status::failed;
+    void steps() {
+        if (p_.precheck || p_.dry_run) {
+            if (!precheck())
+                return;  // already detached
+            if (p_.dry_run) {
+                r_.ok = true;
+                r_.status = status::would_detach;
+                r_.observed.attached_after = true;
+                r_.message = "dry run: " + p_.udisk_id + " (" + r_.resource.device +
+                             ") would be detached from " + p_.uhost_id + "; nothing was sent";
+                add_unmount_warning();
+                return;
+            }
         }
-        r_.error = std::move(error);
-    }
-
-    detach_report finish() {
-        const auto& stats = client_.stats();
-        r_.timing.elapsed_ms = elapsed_ms();
-        r_.timing.api_calls = stats.api_calls;
-        r_.timing.retries = stats.retries;
-        r_.request_ids = stats.request_ids;
-        // Server text is in it (messages, state, request ids): the private key never leaves.
-        scrub_report(r_, client_.settings().private_key);
-        events_.done(r_.ok, r_.status, r_.message, r_.timing.elapsed_ms);
-        return std::move(r_);
-    }
-
-    void check_cancel(const std::string& where) {
-        if (!host_.cancellation().requested())
+        check_cancel("before the detach request");
+        send_detach();
+        add_unmount_warning();
+        if (!p_.wait) {
+            r_.ok = true;
+            r_.status = status::detach_requested;
+            r_.message = "detach of " + p_.udisk_id + " from " + p_.uhost_id +
+                         " requested; not waiting (Wait is false)";
             return;
-        throw stop{make_error(error_type::cancelled,
-                              "cancelled " + where +
-                                  (r_.detach_sent ? "; the detach request had already been sent"
-                                                  : "; no detach request was sent"))};
+        }
+        wait_until_detached();
+        r_.ok = true;
+        r_.status = status::detached;
+        r_.observed.attached_after = false;
+        r_.message =
+            "detached " + p_.udisk_id + " (" + r_.resource.device + ") from " + p_.uhost_id;
     }
 
     void add_unmount_warning() {
@@ -149,42 +90,12 @@ class detach_run {
         return text;
     }
 
-    // One DescribeCompShareInstance; API failures are classified with `context`. A deadline
-    // (the wait's) bounds the call and its retries.
+    // One DescribeCompShareInstance of this instance (throws stop).
     std::optional<instance_view> describe(const std::string& context,
                                           std::optional<clock::time_point> deadline = {}) {
-        param_map params{{"Region", p_.region}, {"UHostIds.0", p_.uhost_id}};
-        if (!p_.zone.empty())
-            params["Zone"] = p_.zone;
-        if (!p_.project_id.empty())
-            params["ProjectId"] = p_.project_id;
-        try {
-            const auto reply =
-                client_.call(describe_action, std::move(params), call_kind::read, deadline);
-            return parse_describe(*reply.body, p_.uhost_id);
-        } catch (const api_failure& f) {
-            auto e = classify(f, context);
-            if (e.type == error_type::cancelled)
-                e.message = cancelled_message(context);
-            throw stop{std::move(e)};
-        } catch (const malformed_response& m) {
-            throw stop{make_error(
-                error_type::transient,
-                context + ": malformed " + reply_name(context) + " (" + m.what() + ")", true)};
-        }
-    }
-
-    // "reply" when the context already names the action, else "DescribeCompShareInstance reply".
-    static std::string reply_name(const std::string& context) {
-        return context.find(describe_action) == std::string::npos
-                   ? std::string(describe_action) + " reply"
-                   : std::string("reply");
-    }
-
-    std::string cancelled_message(const std::string& context) const {
-        return "cancelled during " + context +
-               (r_.detach_sent ? "; the detach request had already been sent"
-                               : "; no detach request was sent");
+        return read_instance(
+            client_, {p_.region, p_.zone, p_.uhost_id, p_.project_id}, context,
+            [this](const std::string& c) { return cancelled_message(c); }, deadline);
     }
 
     // Returns false when the disk is not attached (the result is then complete).
@@ -319,10 +230,6 @@ class detach_run {
                               "): a mistyped UDiskId also looks already detached");
     }
 
-    static std::string describe_state(const std::string& state) {
-        return state.empty() ? "in an unknown state" : state;
-    }
-
     param_map detach_request() const {
         param_map params{{"Region", r_.resource.region},
                          {"UHostId", p_.uhost_id},
@@ -335,62 +242,27 @@ class detach_run {
         return params;
     }
 
-    void accepted(int ret_code, std::string action, std::string message,
-                  const std::string& request_id) {
-        r_.detach_sent = true;
-        r_.changed = true;
-        r_.response = api_response{std::move(action), ret_code, std::move(message)};
-        events_.detach_sent(r_.resource.device, request_id, ret_code);
-    }
-
     // Sends the detach once. After an ambiguous failure (the request may have reached the
     // service) it re-reads the instance and sends again only while the disk is still attached
-    // and no detach is in progress, at most max_retries times. Never sends again after an
-    // accepted request.
+    // and no detach is in progress (17061 / 8434 count as accepted), at most max_retries times.
+    // Never sends again after an accepted request.
     void send_detach() {
-        const int max_resends = std::max(0, client_.settings().max_retries);
-        const std::string context =
+        write_plan plan;
+        plan.action = detach_action_name;
+        plan.request = detach_request();
+        plan.context =
             std::string(detach_action_name) + " of " + p_.udisk_id + " from " + p_.uhost_id;
-        for (int resends = 0;; ++resends) {
-            try {
-                const auto reply =
-                    client_.call(detach_action_name, detach_request(), call_kind::write);
-                const auto action = reply.body->optValue<std::string>(
-                    "Action", std::string(detach_action_name) + "Response");
-                accepted(0, action, "", reply.request_id);
-                return;
-            } catch (const api_failure& f) {
-                if (f.kind == failure_kind::cancelled) {
-                    r_.detach_sent = r_.detach_sent || f.maybe_sent;
-                    if (f.maybe_sent)
-                        r_.changed = true;
-                    throw stop{make_error(error_type::cancelled, cancelled_message(context))};
-                }
-                if (is_detach_in_progress(f)) {
-                    // An earlier request of ours (or someone else's) is being carried out.
-                    accepted(f.ret_code, std::string(detach_action_name) + "Response",
-                             f.api_message, f.request_id);
-                    return;
-                }
-                const bool ambiguous = f.maybe_sent || (f.kind == failure_kind::api_error &&
-                                                        f.ret_code == ret_code::api_timeout);
-                if (!ambiguous) {
-                    // Refused outright. But when an earlier attempt may have gone through (the
-                    // client repeated the request, or an earlier send was unconfirmed), the
-                    // refusal may be about a disk that is already gone: that is the success
-                    // this run was after.
-                    if ((f.attempts > 1 || r_.detach_sent) && disk_gone(context)) {
-                        r_.detach_sent = true;
-                        r_.changed = true;
-                        return;
-                    }
-                    throw stop{classify(f, context)};
-                }
-                r_.detach_sent = true;  // as far as anyone can tell
-                r_.changed = true;
-                events_.detach_unconfirmed(f.what());
-            }
-            // Read before writing again.
+        plan.not_yet = "the disk is still attached";
+        plan.in_progress = is_detach_in_progress;
+        plan.refused = [&](const api_failure& f, bool repeated) {
+            // Refused outright. But when an earlier attempt may have gone through (the client
+            // repeated the request, or an earlier send was unconfirmed), the refusal may be
+            // about a disk that is already gone: that is the success this run was after.
+            if (repeated && disk_gone(plan.context))
+                return write_end::took_effect;
+            throw stop{classify(f, plan.context)};
+        };
+        plan.took_effect = [&] {
             const auto view = describe("re-reading " + p_.uhost_id + " after an unconfirmed " +
                                        detach_action_name);
             if (!view) {
@@ -400,18 +272,9 @@ class detach_run {
                                           detach_action_name)};
             }
             r_.observed.instance_state = view->state;
-            if (view->find_disk(p_.udisk_id) == nullptr)
-                return;  // it took effect
-            if (resends >= max_resends) {
-                throw stop{make_error(error_type::transient,
-                                      context + " could not be confirmed after " +
-                                          count_of(resends + 1, "send", "sends") +
-                                          "; the disk is still attached",
-                                      true)};
-            }
-            check_cancel("before sending the detach again");
-            events_.detach_resend(resends + 1, max_resends);
-        }
+            return view->find_disk(p_.udisk_id) == nullptr;
+        };
+        send_safely(plan);
     }
 
     // One extra read after a failed repeated write; false when anything stands in the way.
@@ -425,42 +288,9 @@ class detach_run {
     }
 
     void wait_until_detached() {
-        using namespace std::chrono;
-        const auto interval = duration<double>(p_.poll_interval_seconds);
-        const auto deadline = clock::now() + duration_cast<clock::duration>(
-                                                 duration<double>(p_.wait_timeout_seconds));
-        int consecutive = 0;
-        std::string last_failure;
         const std::string context = "polling " + p_.uhost_id;
-        while (true) {
-            const auto left = deadline - clock::now();
-            if (left <= clock::duration::zero())
-                break;
-            const auto nap = std::min(duration_cast<clock::duration>(interval), left);
-            host_.cancellation().sleep_for(nap);  // returns early on cancel
-            check_cancel("while waiting");
-            // A poll counts once its request went out: at the deadline none may be sent.
-            const int calls_before = client_.stats().api_calls;
-            const int number = r_.timing.polls + 1;
-            std::optional<instance_view> view;
-            try {
-                view = describe(context, deadline);
-            } catch (const stop& s) {
-                if (s.error.type == error_type::cancelled)
-                    throw;
-                if (client_.stats().api_calls == calls_before)
-                    break;  // nothing was sent: the deadline came first
-                r_.timing.polls = number;
-                // A poll that failed after the client's own retries does not end the wait:
-                // the detach is in flight either way; keep polling until the deadline.
-                if (!s.error.retryable)
-                    throw;
-                events_.poll_failed(number, s.error.type, s.error.message);
-                last_failure = s.error.message;
-                consecutive = 0;
-                continue;
-            }
-            r_.timing.polls = number;
+        const auto poll = [&](clock::time_point deadline) {
+            const auto view = describe(context, deadline);
             if (!view) {
                 throw stop{make_error(error_type::instance_not_found,
                                       "instance " + where() + " disappeared while waiting for " +
@@ -469,46 +299,40 @@ class detach_run {
             const bool attached = view->find_disk(p_.udisk_id) != nullptr;
             r_.observed.instance_state = view->state;
             r_.observed.attached_after = attached;
-            events_.poll(number, view->state, attached, elapsed_ms());
-            consecutive = attached ? 0 : consecutive + 1;
-            if (consecutive >= confirming_reads)
-                return;
-        }
+            events_.poll(r_.timing.polls + 1, view->state, attached, elapsed_ms());
+            return !attached;
+        };
+        const auto failed = [&](int number, const error_info& e) {
+            events_.poll_failed(number, e.type, e.message);
+        };
+        const auto end = wait_confirmed({p_.poll_interval_seconds, p_.wait_timeout_seconds},
+                                        client_, host_, r_.timing.polls, poll, failed,
+                                        [this] { check_cancel("while waiting"); });
+        if (end.confirmed)
+            return;
+        const std::string& last_failure = end.last_failure;
         const std::string polls = count_of(r_.timing.polls, "poll", "polls");
         std::string message;
         if (!r_.observed.attached_after) {
             message =
                 p_.udisk_id + " could not be confirmed detached from " + p_.uhost_id + " within " +
-                seconds_text() + " s (" +
+                seconds_text(p_.wait_timeout_seconds) + " s (" +
                 (r_.timing.polls == 0 ? std::string("no poll was sent") : polls + ", none usable") +
                 ")";
         } else if (*r_.observed.attached_after) {
             message = p_.udisk_id + " was still attached to " + p_.uhost_id + " after waiting " +
-                      seconds_text() + " s (" + polls + ")";
+                      seconds_text(p_.wait_timeout_seconds) + " s (" + polls + ")";
         } else {
             message = p_.udisk_id + " was not in the DiskSet of " + p_.uhost_id +
                       " in the last read, but no second read confirmed it within " +
-                      seconds_text() + " s (" + polls + ")";
+                      seconds_text(p_.wait_timeout_seconds) + " s (" + polls + ")";
         }
         if (!last_failure.empty())
             message += "; last poll failure: " + last_failure;
         throw stop{make_error(error_type::wait_timeout, message, true)};
     }
 
-    std::string seconds_text() const {
-        std::string s = std::to_string(p_.wait_timeout_seconds);
-        s.erase(s.find_last_not_of('0') + 1);
-        if (!s.empty() && s.back() == '.')
-            s.pop_back();
-        return s;
-    }
-
     const detach_params& p_;
-    api_client& client_;
-    const actionhost::host& host_;
-    progress events_;
-    clock::time_point started_;
-    detach_report r_;
 };
 
 }  // namespace

@@ -12,7 +12,7 @@ std::string to_json(const detach_report& r) {
     w.member("changed", r.changed);
     w.member("status", r.status);
     w.member("dry_run", r.dry_run);
-    w.member("detach_sent", r.detach_sent);
+    w.member(r.sent_key, r.detach_sent);
 
     w.key("resource").begin_object();
     w.key("region").string_or_null(r.resource.region);
@@ -52,30 +52,38 @@ std::string to_json(const detach_report& r) {
     w.member("warnings", r.warnings);
     w.member("message", r.message);
 
-    if (!r.ok && r.error) {
-        const auto& e = *r.error;
-        w.key("error").begin_object();
-        w.member("type", e.type);
-        w.member("message", e.message);
-        w.member("retryable", e.retryable);
-        w.member("ret_code", e.ret_code);
-        w.key("api_message").string_or_null(e.api_message);
-        w.key("request_id").string_or_null(e.request_id);
-        w.end_object();
-        w.member("hint", hint_for(e, r.detach_sent));
-    }
+    if (!r.ok && r.error)
+        write_error(w, *r.error, r.hint(*r.error, r.detach_sent));
     w.end_object();
     return w.take();
 }
 
-actionhost::outcome to_outcome(const detach_report& report) {
-    if (report.ok)
-        return {AH_OK, to_json(report), ""};
-    const std::string type = report.error ? report.error->type : error_type::api_error;
-    std::string message = report.error ? report.error->message : report.message;
+void write_error(json_writer& w, const error_info& e, const std::string& hint) {
+    w.key("error").begin_object();
+    w.member("type", e.type);
+    w.member("message", e.message);
+    w.member("retryable", e.retryable);
+    w.member("ret_code", e.ret_code);
+    w.key("api_message").string_or_null(e.api_message);
+    w.key("request_id").string_or_null(e.request_id);
+    w.end_object();
+    w.member("hint", hint);
+}
+
+actionhost::outcome make_outcome(std::string json, const error_info* error, bool ok,
+                                 const std::string& fallback_message) {
+    if (ok)
+        return {AH_OK, std::move(json), ""};
+    const std::string type = error ? error->type : error_type::api_error;
+    std::string message = error ? error->message : fallback_message;
     if (message.empty())
-        message = "the detach failed";
-    return {status_for(type), to_json(report), type + ": " + message};
+        message = "the action failed";
+    return {status_for(type), std::move(json), type + ": " + message};
+}
+
+actionhost::outcome to_outcome(const detach_report& report) {
+    return make_outcome(to_json(report), report.error ? &*report.error : nullptr, report.ok,
+                        report.message);
 }
 
 }  // namespace compshare::detach

@@ -3,6 +3,7 @@
 
 #include "detach_error.hpp"
 
+#include <actionhost/json_writer.hpp>
 #include <actionhost/outcome.hpp>
 
 #include <cstdint>
@@ -29,12 +30,18 @@ struct api_response {
     std::string message;  // "" = none
 };
 
+// The report of an action that writes (detach, attach): its fields are the same, only the name of
+// the "request sent" member and the hints differ.
 struct detach_report {
+    // The action's vocabulary: detach's by default.
+    const char* sent_key = "detach_sent";
+    std::string (*hint)(const error_info& error, bool sent) = hint_for;
+
     bool ok = false;
     bool changed = false;
     std::string status = status::failed;
     bool dry_run = false;
-    bool detach_sent = false;  // a DetachCompshareDisk request was (or may have been) sent
+    bool detach_sent = false;  // the action's write was (or may have been) sent (sent_key)
 
     struct {
         std::string region, zone, uhost_id, udisk_id, device;  // "" = unknown
@@ -62,11 +69,18 @@ struct detach_report {
     std::optional<error_info> error;  // set iff !ok
 };
 
+// Writes "error" and "hint" members (every action's failure block).
+void write_error(actionhost::json_writer& w, const error_info& error, const std::string& hint);
+
 // Serialises the report; adds error + hint on failure.
 std::string to_json(const detach_report& report);
 
 // The report as the plugin's outcome: status from the error type (AH_OK when ok), the result
 // JSON, and the error message for ah_plugin_last_error().
 actionhost::outcome to_outcome(const detach_report& report);
+
+// An outcome from a result JSON and its error (none when ok).
+actionhost::outcome make_outcome(std::string json, const error_info* error, bool ok,
+                                 const std::string& fallback_message);
 
 }  // namespace compshare::detach

@@ -54,8 +54,28 @@ bool parse_is_boot(const Poco::JSON::Object& disk) {
     return boot || equals_ignore_case(opt_string(disk, "Type", "DiskSet[]"), "Boot");
 }
 
-// Server text that may be quoted in a message or an event: no control characters, short.
+// Size is informative only (the status action reports it): a value that is not a whole number
+// of GB is left out rather than making the reply malformed.
+std::optional<long long> size_of(const Poco::JSON::Object& disk) {
+    if (!disk.has("Size") || !disk.get("Size").isInteger())
+        return std::nullopt;
+    try {
+        const auto size = disk.get("Size").convert<long long>();
+        return size >= 0 ? std::optional<long long>(size) : std::nullopt;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;  // beyond 63 bits
+    }
+}
+
+// Server text that may be quoted, no control characters, short.
 constexpr std::size_t max_quoted_field = 64;
+
+// DiskType, informative only like Size: a value that is not a string is left out.
+std::string type_of(const Poco::JSON::Object& disk) {
+    if (!disk.has("DiskType") || !disk.get("DiskType").isString())
+        return {};
+    return compshare::clean_text(disk.get("DiskType").extract<std::string>(), max_quoted_field);
+}
 
 instance_view parse_instance(const Poco::JSON::Object& host) {
     instance_view view;
@@ -89,6 +109,8 @@ instance_view parse_instance(const Poco::JSON::Object& host) {
             throw malformed_response("DiskSet lists the same DiskId twice");
         d.is_boot = parse_is_boot(*disk);
         d.drive = normalize_drive(opt_string(*disk, "Drive", "DiskSet[]"));
+        d.type = type_of(*disk);
+        d.size_gb = size_of(*disk);
         view.disks.push_back(std::move(d));
     }
     if (std::none_of(view.disks.begin(), view.disks.end(),

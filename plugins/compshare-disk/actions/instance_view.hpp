@@ -18,6 +18,8 @@ struct disk_view {
     bool is_boot = false;
     std::string drive;  // normalised to a /dev/... path ("" when the service gives none); not
                         // yet checked against the Device rule (is_valid_device)
+    std::string type;   // DiskType (e.g. CLOUD_SSD), control characters removed; "" = none
+    std::optional<long long> size_gb;  // Size; none when absent or not a whole number >= 0
 };
 
 struct instance_view {

@@ -4,6 +4,8 @@
 
 #include <actionhost/json_writer.hpp>
 
+#include <cctype>
+
 namespace compshare::detach {
 using actionhost::json_writer;
 
@@ -44,39 +46,50 @@ void progress::precheck(const std::string& state, bool attached, const std::stri
     host_.log(AH_LOG_INFO, w.end_object().str());
 }
 
-void progress::detach_sent(const std::string& device, const std::string& request_id,
-                           int ret_code) const {
+std::string progress::api_action() const {
+    std::string name = verb_;
+    if (!name.empty())
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name + "CompshareDisk";
+}
+
+void progress::sent(const std::string& device, const std::string& request_id, int ret_code) const {
     if (!host_.has_log())
         return;
-    const std::string message =
-        ret_code == 0 ? "DetachCompshareDisk accepted for " + udisk_id_ + " (" + device + ")"
-                      : "DetachCompshareDisk for " + udisk_id_ +
-                            " is already in progress (RetCode " + std::to_string(ret_code) + ")";
-    auto w = start("detach_sent", message, uhost_id_, udisk_id_);
-    w.member("device", device).member("ret_code", ret_code);
+    const std::string on = device.empty() ? "" : " (" + device + ")";
+    const std::string message = ret_code == 0 ? api_action() + " accepted for " + udisk_id_ + on
+                                              : api_action() + " for " + udisk_id_ +
+                                                    " is already in progress (RetCode " +
+                                                    std::to_string(ret_code) + ")";
+    auto w = start(event_name("_sent").c_str(), message, uhost_id_, udisk_id_);
+    w.key("device").string_or_null(device);
+    w.member("ret_code", ret_code);
     w.key("request_id").string_or_null(scrubbed(request_id));
     host_.log(AH_LOG_INFO, w.end_object().str());
 }
 
-void progress::detach_unconfirmed(const std::string& reason) const {
+void progress::unconfirmed(const std::string& reason) const {
     if (!host_.has_log())
         return;
-    auto w = start("detach_unconfirmed",
-                   scrubbed("the detach request may have reached the service (" + reason +
+    auto w = start(event_name("_unconfirmed").c_str(),
+                   scrubbed("the " + verb_ + " request may have reached the service (" + reason +
                             "); re-reading the instance before anything else"),
                    uhost_id_, udisk_id_);
     host_.log(AH_LOG_WARNING, w.end_object().str());
 }
 
-void progress::detach_resend(int attempt, int max_attempts) const {
+void progress::resend(int attempt, int max_attempts) const {
     if (!host_.has_log())
         return;
-    // The instance read cannot tell whether a detach is in progress (a detaching disk is still
-    // listed); if one is, the service answers the re-send with "in progress".
-    auto w = start("detach_resend",
-                   udisk_id_ + " is still attached to " + uhost_id_ +
-                       " after an unconfirmed DetachCompshareDisk; sending it again (re-send " +
-                       std::to_string(attempt) + " of " + std::to_string(max_attempts) + ")",
+    // The instance read cannot tell whether the write is in progress (a detaching disk is still
+    // listed, an attaching one may not be yet); if one is, the service answers the re-send with
+    // "in progress".
+    const std::string observed =
+        verb_ == "detach" ? " is still attached to " : " is not attached to ";
+    auto w = start(event_name("_resend").c_str(),
+                   udisk_id_ + observed + uhost_id_ + " after an unconfirmed " + api_action() +
+                       "; sending it again (re-send " + std::to_string(attempt) + " of " +
+                       std::to_string(max_attempts) + ")",
                    uhost_id_, udisk_id_);
     w.member("attempt", attempt).member("max_attempts", max_attempts);
     host_.log(AH_LOG_WARNING, w.end_object().str());

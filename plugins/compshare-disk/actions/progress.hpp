@@ -14,17 +14,22 @@ namespace compshare::detach {
 class progress {
   public:
     // `secret` (the private key) is scrubbed from every event: events quote server text.
+    // `verb` names the action's write ("detach", "attach"): its events are <verb>_sent,
+    // <verb>_unconfirmed and <verb>_resend.
     progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id,
-             std::string secret)
+             std::string secret, std::string verb = "detach")
         : host_(host),
           uhost_id_(std::move(uhost_id)),
           udisk_id_(std::move(udisk_id)),
-          secret_(std::move(secret)) {}
+          secret_(std::move(secret)),
+          verb_(std::move(verb)) {}
 
     void precheck(const std::string& state, bool attached, const std::string& device) const;
-    void detach_sent(const std::string& device, const std::string& request_id, int ret_code) const;
-    void detach_unconfirmed(const std::string& reason) const;
-    void detach_resend(int attempt, int max_attempts) const;
+    // The write was accepted (ret_code 0) or is already in progress (its RetCode); `device` ""
+    // when not known yet.
+    void sent(const std::string& device, const std::string& request_id, int ret_code) const;
+    void unconfirmed(const std::string& reason) const;
+    void resend(int attempt, int max_attempts) const;
     void poll(int number, const std::string& state, bool attached, std::int64_t elapsed_ms) const;
     void poll_failed(int number, const std::string& error_type, const std::string& reason) const;
     void done(bool ok, const std::string& status, const std::string& message,
@@ -32,11 +37,14 @@ class progress {
 
   private:
     std::string scrubbed(const std::string& text) const;
+    std::string event_name(const char* suffix) const { return verb_ + suffix; }
+    std::string api_action() const;  // "DetachCompshareDisk"
 
     const actionhost::host& host_;
     std::string uhost_id_;
     std::string udisk_id_;
     std::string secret_;
+    std::string verb_;
 };
 
 }  // namespace compshare::detach

@@ -40,4 +40,26 @@ void scrub_report(detach_report& r, const std::string& secret) {
     }
 }
 
+void scrub_report(status_report& r, const std::string& secret) {
+    const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
+    scrub(r.message);
+    if (r.instance) {
+        scrub(r.instance->state);
+        scrub(r.instance->region);
+        for (auto& disk : r.instance->disks) {
+            scrub(disk.id);
+            scrub(disk.type);
+        }
+    }
+    for (auto& id : r.request_ids)
+        scrub(id);
+    for (auto& warning : r.warnings)
+        scrub(warning);
+    if (r.error) {
+        scrub(r.error->message);
+        scrub(r.error->api_message);
+        scrub(r.error->request_id);
+    }
+}
+
 }  // namespace compshare::detach

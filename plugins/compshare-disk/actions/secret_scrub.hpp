@@ -4,6 +4,7 @@
 #pragma once
 
 #include "detach_result.hpp"
+#include "status_result.hpp"
 
 #include <string>
 
@@ -20,5 +21,6 @@ std::string scrub_secret(std::string text, const std::string& secret);
 
 // The same over every string of the report.
 void scrub_report(detach_report& report, const std::string& secret);
+void scrub_report(status_report& report, const std::string& secret);
 
 }  // namespace compshare::detach

@@ -1,0 +1,41 @@
+#include "attach_params.hpp"
+
+#include <iterator>
+#include <vector>
+
+namespace compshare::detach {
+
+attach_params parse_attach_params(std::string_view json, const std::string& default_region,
+                                  bool require_region) {
+    std::vector<std::string_view> known = {"Region",   "Zone",         "UHostId",
+                                           "UDiskId",  "DataDiskType", "EnableCrossPodAttach",
+                                           "ProjectId"};
+    known.insert(known.end(), std::begin(run_control_keys), std::end(run_control_keys));
+    const param_reader in(json, std::move(known));
+
+    attach_params p;
+    p.region = in.region(default_region, require_region);
+    p.zone = in.optional_id("Zone");
+    p.uhost_id = in.required_id("UHostId");
+    p.udisk_id = in.required_id("UDiskId");
+    // A disk type name (CLOUD_SSD, SSDDataDisk): the id rule keeps it a plain word.
+    p.data_disk_type = in.optional_id("DataDiskType");
+    p.enable_cross_pod_attach = in.optional_bool("EnableCrossPodAttach");
+    p.project_id = in.optional_id("ProjectId");
+    p.controls = in.controls();
+    return p;
+}
+
+status_params parse_status_params(std::string_view json, const std::string& default_region,
+                                  bool require_region) {
+    const param_reader in(json, {"Region", "Zone", "UHostId", "UDiskId", "ProjectId"});
+    status_params p;
+    p.region = in.region(default_region, require_region);
+    p.zone = in.optional_id("Zone");
+    p.uhost_id = in.required_id("UHostId");
+    p.udisk_id = in.optional_id("UDiskId");
+    p.project_id = in.optional_id("ProjectId");
+    return p;
+}
+
+}  // namespace compshare::detach
