@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 namespace compshare_disk_test {
 
 compshare_emulator::options emulator_options(std::string state_json, int detach_delay_ms) {
@@ -59,6 +61,29 @@ std::string instance_json(const std::string& id, const std::string& state,
     if (!extra_members.empty())
         json += "," + extra_members;
     return json + "}";
+}
+
+std::string default_state_with_free_disks(const std::string& disks_json) {
+    auto state = parse_json_object(compshare_emulator::default_state_json());
+    const auto holder = parse_json_object("{\"Disks\":[" + disks_json + "]}");
+    state->set("Disks", holder->getArray("Disks"));
+    std::ostringstream out;
+    state->stringify(out);
+    return out.str();
+}
+
+std::string free_disk_json(const std::string& id, const std::string& zone) {
+    return "{\"DiskId\":" + actionhost::json_quote(id) +
+           ",\"Region\":\"cn-wlcb\",\"Zone\":" + actionhost::json_quote(zone) + ",\"Size\":200}";
+}
+
+std::vector<std::string> logged_actions(const compshare_emulator::server& server) {
+    const auto log = parse_json_object(server.requests_json())->getArray("requests");
+    std::vector<std::string> actions;
+    for (std::size_t i = 0; i < log->size(); ++i)
+        actions.push_back(
+            log->getObject(static_cast<unsigned>(i))->getValue<std::string>("action"));
+    return actions;
 }
 
 void check_no_canaries(const std::string& text, const std::vector<std::string>& canaries) {

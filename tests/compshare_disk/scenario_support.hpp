@@ -31,6 +31,23 @@ std::string plugin_config(const compshare_emulator::server& server, const std::s
 std::string detach_params(const std::string& host, const std::string& disk,
                           const std::string& extra = "");
 
+// {"UHostId": host, "UDiskId": disk, "PollIntervalSeconds": 0.1} plus `extra` members, for
+// attach and status (the same shape as detach's).
+inline std::string disk_params(const std::string& host, const std::string& disk,
+                               const std::string& extra = "") {
+    return detach_params(host, disk, extra);
+}
+
+// The emulator's default state plus unattached disks (a JSON array's members), e.g.
+// free_disk_json("udisk-free").
+std::string default_state_with_free_disks(const std::string& disks_json);
+// One unattached disk of the default instances' region and zone (200 GB).
+std::string free_disk_json(const std::string& id, const std::string& zone = "cn-wlcb-01");
+inline constexpr const char* free_disk = "udisk-free";
+
+// The actions the emulator's request log holds, in order.
+std::vector<std::string> logged_actions(const compshare_emulator::server& server);
+
 // A state document: the default key pair (and `extra_key_pairs`), with the given instances.
 std::string state_with(const std::string& instances_json, const std::string& extra_key_pairs = "");
 

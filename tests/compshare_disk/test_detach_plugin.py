@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The compshare-disk plugin's detach action from Python (ctypes, standard library + jsonschema).
+"""The compshare-disk plugin's actions from Python (ctypes, standard library + jsonschema).
 
 Usage: test_detach_plugin.py --plugin LIB --manifest JSON --emulator BIN
                              --emulator-module-dir DIR [unittest options]
 
 Loads the BUILT plugin through its C ABI, runs a representative set of scenarios against the
-compshare-emulator program (success, every error type it can provoke, dry run, Wait false) and
+compshare-emulator program (detach, attach and status: success, every error type the emulator
+can provoke, dry run, Wait false) and
 validates EVERY result against the manifest's result_schema and every params object against its
 params_schema. The schemas and the plugin must agree: valid params are accepted by both, invalid
 ones refused by both. The C ABI comes from tests/support/plugin_abi.py (on PYTHONPATH).
@@ -68,12 +69,20 @@ def emulator(state=None, detach_delay_ms=0):
     return EmulatorProcess(ARGS.emulator, state=state, detach_delay_ms=detach_delay_ms)
 
 
-def detach_counts(emu):
-    """(requests, accepted) of DetachCompshareDisk according to the emulator's request log."""
+WRITES = {"detach": "DetachCompshareDisk", "attach": "AttachCompshareDisk"}
+
+
+def write_counts(emu, action="detach"):
+    """(requests, accepted) of the action's write according to the emulator's request log;
+    (requests of anything but a Describe, 0) for status."""
     log = emu.requests()
-    sent = sum(1 for entry in log.get("requests", [])
-               if entry.get("action") == "DetachCompshareDisk")
-    return sent, log.get("accepted", {}).get("DetachCompshareDisk", 0)
+    if action not in WRITES:
+        sent = sum(1 for entry in log.get("requests", [])
+                   if not entry.get("action", "").startswith("Describe"))
+        return sent, 0
+    name = WRITES[action]
+    sent = sum(1 for entry in log.get("requests", []) if entry.get("action") == name)
+    return sent, log.get("accepted", {}).get(name, 0)
 
 
 @contextlib.contextmanager
@@ -104,9 +113,11 @@ def config_for(emu, **extra):
 class SchemaCase(unittest.TestCase):
     """Every invocation goes through run(): params and result validated against the manifest."""
 
+    ACTION = "detach"  # the action a subclass runs
+
     @classmethod
     def setUpClass(cls):
-        action = next(a for a in MANIFEST["actions"] if a["name"] == "detach")
+        action = next(a for a in MANIFEST["actions"] if a["name"] == cls.ACTION)
         cls.params_validator = jsonschema.Draft202012Validator(action["params_schema"])
         cls.result_validator = jsonschema.Draft202012Validator(action["result_schema"])
         cls.config_validator = jsonschema.Draft202012Validator(MANIFEST["config_schema"])
@@ -123,9 +134,10 @@ class SchemaCase(unittest.TestCase):
             self.assertEqual(status, expected, result)
 
     def run_detach(self, plugin, params, valid=True):
+        """Runs the class's ACTION (detach unless a subclass says otherwise)."""
         if valid:
             self.params_validator.validate(params)
-        status, result, last_error = plugin.invoke(params)
+        status, result, last_error = plugin.invoke(params, self.ACTION.encode())
         self.check_result(status, result, last_error)
         return status, result
 
@@ -143,8 +155,8 @@ class SchemaCase(unittest.TestCase):
                 for event in plugin.events:
                     self.assertIsInstance(event.get("event"), str)
                     self.assertIsInstance(event.get("message"), str)
-                sent, accepted = detach_counts(emu)
-                self.assertLessEqual(accepted, 1)  # never two accepted detaches
+                sent, accepted = write_counts(emu, self.ACTION)
+                self.assertLessEqual(accepted, 1)  # never two accepted writes
                 return status, result, plugin.events, sent
             finally:
                 plugin.close()
@@ -427,6 +439,236 @@ class SchemaAgreement(SchemaCase):
     def test_embedded_manifest_is_the_file(self):
         embedded = json.loads(PLUGIN.manifest())
         self.assertEqual(embedded, MANIFEST)
+
+FREE = "udisk-free"
+
+
+def state_with_free_disk(zone="cn-wlcb-01", running_state="Running"):
+    """The emulator's default state plus one unattached disk; the running instance's State set."""
+    with emulator() as emu:
+        state = emu.state()
+    state["Disks"] = [{"DiskId": FREE, "Region": "cn-wlcb", "Zone": zone, "Size": 200}]
+    for host in state["Instances"]:
+        if host["UHostId"] == RUNNING:
+            host["State"] = running_state
+    return state
+
+
+class AttachScenarios(SchemaCase):
+    """Every status and error type of attach, through ctypes, each result schema-checked."""
+
+    ACTION = "attach"
+
+    def test_attached(self):
+        status, result, events, sent = self.scenario(params(disk=FREE, ClientToken="py-a"),
+                                                     state=state_with_free_disk())
+        self.assertEqual(status, AH_OK)
+        self.assertEqual(sent, 1)
+        self.assertEqual(result["status"], "attached")
+        self.assertTrue(result["changed"] and result["attach_sent"])
+        self.assertEqual(result["resource"]["device"], "/dev/vdd")
+        self.assertIn("nofail", result["warnings"][0])
+        self.assertEqual([e["event"] for e in events],
+                         ["precheck", "attach_sent", "poll", "poll", "done"])
+
+    def test_already_attached(self):
+        status, result, _, sent = self.scenario(params(disk=DATA1))
+        self.assertEqual((status, sent), (AH_OK, 0))
+        self.assertEqual(result["status"], "already_attached")
+        self.assertFalse(result["changed"])
+        self.assertEqual(result["resource"]["device"], "/dev/vdb")
+
+    def test_would_attach_and_attach_requested(self):
+        status, result, _, sent = self.scenario(params(disk=FREE, DryRun=True),
+                                                state=state_with_free_disk())
+        self.assertEqual((status, sent, result["status"]), (AH_OK, 0, "would_attach"))
+        status, result, _, sent = self.scenario(params(disk=FREE, Wait=False),
+                                                state=state_with_free_disk())
+        self.assertEqual((status, sent, result["status"]), (AH_OK, 1, "attach_requested"))
+
+    def test_preconditions(self):
+        cases = [
+            (params(disk=DATA3), None, "DiskAttachedElsewhere", False),
+            (params(disk="udisk-nope"), None, "DiskNotFound", False),
+            (params(host="uhost-nope", disk=FREE), state_with_free_disk(), "InstanceNotFound",
+             False),
+            (params(host=RUNNING, disk=FREE), state_with_free_disk(running_state="Starting"),
+             "InstanceNotReady", True),
+            (params(host=RUNNING, disk=FREE), state_with_free_disk(running_state=""),
+             "Transient", True),
+        ]
+        for p, state, error_type, retryable in cases:
+            with self.subTest(error=error_type):
+                status, result, _, sent = self.scenario(p, state=state)
+                self.assertEqual(status, AH_ERROR)
+                self.assertEqual(sent, 0)
+                self.assertEqual(result["error"]["type"], error_type, result)
+                self.assertEqual(result["error"]["retryable"], retryable)
+                self.assertEqual(result["status"], "failed")
+
+    def test_service_errors(self):
+        cases = [
+            ({"action": "AttachCompshareDisk", "mode": "ret_code", "ret_code": 8433},
+             "ApiError", "failed"),
+            ({"action": "AttachCompshareDisk", "mode": "ret_code", "ret_code": 172},
+             "AuthFailed", "failed"),
+            ({"action": "AttachCompshareDisk", "mode": "ret_code", "ret_code": 17056},
+             "WaitTimeout", "attach_requested"),
+            ({"action": "AttachCompshareDisk", "mode": "http_status", "status": 503,
+              "times": 100}, "Transient", "attach_requested"),
+        ]
+        for fault, error_type, result_status in cases:
+            with self.subTest(error=error_type):
+                _, result, _, _ = self.scenario(
+                    params(disk=FREE, WaitTimeoutSeconds=0.3), state=state_with_free_disk(),
+                    faults=[fault])
+                self.assertEqual(result["error"]["type"], error_type, result)
+                self.assertEqual(result["status"], result_status)
+
+    def test_invalid_parameter_and_credentials_missing(self):
+        with emulator() as emu:
+            plugin = Plugin(config_for(emu))
+            try:
+                status, result = self.run_detach(plugin, params(Device="/dev/vdb"), valid=False)
+                self.assertEqual(status, AH_INVALID_ARGUMENT)
+                self.assertEqual(result["error"]["type"], "InvalidParameter")
+            finally:
+                plugin.close()
+        with isolated_credentials(), emulator() as emu:
+            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})
+            try:
+                _, result = self.run_detach(plugin, params(disk=FREE))
+                self.assertEqual(result["error"]["type"], "CredentialsMissing")
+            finally:
+                plugin.close()
+
+    def test_cancelled(self):
+        def cancel_on_precheck(plugin, event):
+            if event["event"] == "precheck":
+                plugin.cancel()
+
+        status, result, _, sent = self.scenario(params(disk=FREE), state=state_with_free_disk(),
+                                                on_event=cancel_on_precheck)
+        self.assertEqual((status, sent), (AH_CANCELLED, 0))
+        self.assertEqual(result["status"], "cancelled")
+        self.assertFalse(result["attach_sent"])
+
+
+class StatusScenarios(SchemaCase):
+    """Every status and error type of status, through ctypes; it never writes."""
+
+    ACTION = "status"
+
+    def test_read(self):
+        status, result, events, writes = self.scenario({"UHostId": STOPPED, "UDiskId": DATA2})
+        self.assertEqual((status, writes), (AH_OK, 0))
+        self.assertEqual(result["status"], "read")
+        self.assertFalse(result["changed"])
+        self.assertEqual(result["instance"], {"uhost_id": STOPPED, "zone": "cn-wlcb-01",
+                                              "state": "Stopped"})
+        self.assertEqual([d["udisk_id"] for d in result["disks"]], [SYSTEM, DATA1, DATA2])
+        self.assertEqual(result["disk"], {"udisk_id": DATA2, "attached": True,
+                                          "device": "/dev/vdc"})
+        self.assertEqual([e["event"] for e in events], ["done"])
+
+    def test_errors(self):
+        cases = [
+            ({"UHostId": "uhost-nope"}, [], "InstanceNotFound"),
+            ({"UHostId": STOPPED},
+             [{"action": "DescribeCompShareInstance", "mode": "malformed_json"}], "Transient"),
+            ({"UHostId": STOPPED},
+             [{"action": "DescribeCompShareInstance", "mode": "ret_code", "ret_code": 171}],
+             "AuthFailed"),
+            ({"UHostId": STOPPED},
+             [{"action": "DescribeCompShareInstance", "mode": "ret_code", "ret_code": 8433}],
+             "ApiError"),
+        ]
+        for p, faults, error_type in cases:
+            with self.subTest(error=error_type):
+                status, result, _, writes = self.scenario(p, faults=faults)
+                self.assertEqual((status, writes), (AH_ERROR, 0))
+                self.assertEqual(result["error"]["type"], error_type, result)
+
+    def test_invalid_parameter_cancelled_credentials_missing(self):
+        with emulator() as emu:
+            plugin = Plugin(config_for(emu))
+            try:
+                status, result = self.run_detach(plugin, {"UHostId": STOPPED, "Wait": True},
+                                                 valid=False)
+                self.assertEqual((status, result["error"]["type"]),
+                                 (AH_INVALID_ARGUMENT, "InvalidParameter"))
+            finally:
+                plugin.close()
+            emu.add_fault({"action": "DescribeCompShareInstance", "mode": "http_status",
+                           "status": 503})
+            plugin = Plugin(config_for(emu),
+                            lambda p, event: p.cancel() if event["event"] == "retry" else None)
+            try:
+                status, result = self.run_detach(plugin, {"UHostId": STOPPED})
+                self.assertEqual((status, result["status"]), (AH_CANCELLED, "cancelled"))
+            finally:
+                plugin.close()
+        with isolated_credentials(), emulator() as emu:
+            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})
+            try:
+                _, result = self.run_detach(plugin, {"UHostId": STOPPED})
+                self.assertEqual(result["error"]["type"], "CredentialsMissing")
+            finally:
+                plugin.close()
+
+
+ATTACH_VALID = [
+    {"UHostId": "uhost-a", "UDiskId": "udisk-b"},
+    {"Region": "cn-wlcb", "Zone": "cn-wlcb-01", "UHostId": "u", "UDiskId": "d",
+     "DataDiskType": "CLOUD_SSD", "EnableCrossPodAttach": False, "ProjectId": "org-x",
+     "Wait": False, "WaitTimeoutSeconds": 0.1, "PollIntervalSeconds": 60, "DryRun": True,
+     "Precheck": False, "ClientToken": "run-7"},
+]
+ATTACH_INVALID = [
+    {"UHostId": "u"},
+    {"UHostId": "u", "UDiskId": "d", "Device": "/dev/vdb"},
+    {"UHostId": "u", "UDiskId": "d", "EnableCrossPodAttach": "Yes"},
+    {"UHostId": "u", "UDiskId": "d", "DataDiskType": "two words"},
+    {"UHostId": "u", "UDiskId": "d", "WaitTimeoutSeconds": 3601},
+    {"UHostId": "u", "UDiskId": "d", "PrivateKey": "PY-SECRET-CANARY"},
+]
+STATUS_VALID = [
+    {"UHostId": "u"},
+    {"Region": "cn-wlcb", "Zone": "z", "UHostId": "u", "UDiskId": "d", "ProjectId": "p"},
+]
+STATUS_INVALID = [
+    {},
+    {"UHostId": "u", "Wait": False},
+    {"UHostId": "u", "UDiskId": ""},
+    {"UHostId": "u", "Signature": "PY-SECRET-CANARY"},
+]
+
+
+class AttachSchemaAgreement(SchemaCase):
+    ACTION = "attach"
+    VALID, INVALID = ATTACH_VALID, ATTACH_INVALID
+
+    def test_agreement(self):
+        with isolated_credentials():
+            plugin = Plugin({"base_url": "http://127.0.0.1:9"})
+            try:
+                for p in self.VALID:
+                    with self.subTest(valid=p):
+                        _, result = self.run_detach(plugin, p)
+                        self.assertEqual(result["error"]["type"], "CredentialsMissing", result)
+                for p in self.INVALID:
+                    with self.subTest(invalid=p):
+                        self.assertFalse(self.params_validator.is_valid(p))
+                        status, result = self.run_detach(plugin, p, valid=False)
+                        self.assertEqual(status, AH_INVALID_ARGUMENT)
+                        self.assertNotIn("PY-SECRET-CANARY", json.dumps(result))
+            finally:
+                plugin.close()
+
+
+class StatusSchemaAgreement(AttachSchemaAgreement):
+    ACTION = "status"
+    VALID, INVALID = STATUS_VALID, STATUS_INVALID
 
 
 def main():

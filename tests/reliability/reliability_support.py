@@ -27,6 +27,9 @@ with open(os.environ["COMPSHARE_MANIFEST"], encoding="utf-8") as _f:
     MANIFEST = json.load(_f)
 RESULT_SCHEMA = MANIFEST["actions"][0]["result_schema"]
 RESULT_VALIDATOR = jsonschema.Draft202012Validator(RESULT_SCHEMA)
+# Every action's result validator, by action name (detach's is RESULT_VALIDATOR).
+RESULT_VALIDATORS = {a["name"]: jsonschema.Draft202012Validator(a["result_schema"])
+                     for a in MANIFEST["actions"]}
 
 # Canaries: values that must never leave the plugin (README "Secrets"). The key pair is the
 # emulator's only one, so every request is really signed with the canary private key.
@@ -183,10 +186,11 @@ def actionhost(*args, stdin=None, env=None, plugin_dir=PLUGIN_DIR, binary_input=
     return Run(proc, time.monotonic() - start)
 
 
-def run_detach(tmp, config, params, extra_args=()):
-    """actionhost run compshare-disk.detach with the config in a file and params inline."""
+def run_detach(tmp, config, params, extra_args=(), action="detach"):
+    """actionhost run compshare-disk.<action> (detach unless said) with the config in a file and
+    params inline."""
     config_file = write_json(tmp, "config.json", config)
-    return actionhost("run", "compshare-disk.detach", "--config", config_file, "--params",
+    return actionhost("run", "compshare-disk." + action, "--config", config_file, "--params",
                       json.dumps(params), *extra_args)
 
 
@@ -208,15 +212,15 @@ class SecretsLedger:
         self.signatures += len(signatures)
 
 
-def check_result(test, run, schema=True):
-    """stdout is exactly one JSON object on one line, valid against result_schema; stderr lines
-    are JSON log events (or the host's own `actionhost: ` message)."""
+def check_result(test, run, schema=True, action="detach"):
+    """stdout is exactly one JSON object on one line, valid against the action's result_schema;
+    stderr lines are JSON log events (or the host's own `actionhost: ` message)."""
     test.assertTrue(run.stdout.endswith("\n"), repr(run))
     test.assertEqual(run.stdout.count("\n"), 1, repr(run))
     result = json.loads(run.stdout)
     test.assertIsInstance(result, dict, repr(run))
     if schema:
-        errors = sorted(RESULT_VALIDATOR.iter_errors(result), key=str)
+        errors = sorted(RESULT_VALIDATORS[action].iter_errors(result), key=str)
         test.assertEqual(errors, [], f"result_schema: {[e.message for e in errors]}\n{run!r}")
     test.assertEqual(result["ok"], run.code == 0, repr(run))
     if not result["ok"]:

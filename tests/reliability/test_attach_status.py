@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""attach and status end to end through the actionhost binary, against the emulator with the
+canary state: every status and error type with its exit code, the result schema, the secrets
+check, a batch of either action, and `describe`."""
+import json
+import os
+import tempfile
+import unittest
+
+import reliability_support as rs
+
+RUNNING_HOST = "uhost-emu-running"
+FREE_DISK = "udisk-free"
+ELSEWHERE = "udisk-emu-data3"  # /dev/vdb of RUNNING_HOST
+
+
+def state(running_state="Running"):
+    doc = rs.canary_state()
+    doc["Disks"] = [{"DiskId": FREE_DISK, "Region": "cn-wlcb", "Zone": "cn-wlcb-01",
+                     "Size": 200}]
+    for host in doc["Instances"]:
+        if host["UHostId"] == RUNNING_HOST:
+            host["State"] = running_state
+    return doc
+
+
+def attach_params(host=rs.STOPPED_HOST, disk=FREE_DISK, **extra):
+    p = {"Region": "cn-wlcb", "UHostId": host, "UDiskId": disk, "PollIntervalSeconds": 0.1,
+         "WaitTimeoutSeconds": 2}
+    p.update(extra)
+    return p
+
+
+class AttachStatusThroughTheBinary(unittest.TestCase):
+    secrets = rs.SecretsLedger()
+
+    def run_action(self, action, params, doc=None, faults=(), config_extra=None):
+        with tempfile.TemporaryDirectory(prefix="attach-status-") as tmp:
+            with rs.Emulator(tmp, state=doc or state()) as emu:
+                for fault in faults:
+                    emu.add_fault(fault)
+                run = rs.run_detach(tmp, rs.config_for(emu.url, **(config_extra or {})), params,
+                                    action=action)
+            records = emu.records
+        result = rs.check_result(self, run, action=action)
+        self.secrets.check(self, run, rs.signatures_of(records))
+        writes = [r["action"] for r in records if not r["action"].startswith("Describe")]
+        if action == "status":
+            self.assertEqual(writes, [], "status wrote")
+        self.assertLessEqual(sum(1 for r in records if r["action"] == "AttachCompshareDisk"
+                                 and r["ret_code"] == 0), 1)
+        return run, result, writes
+
+    def test_attach_statuses(self):
+        cases = [
+            (attach_params(), "attached", 1),
+            (attach_params(disk=rs.DATA_DISK), "already_attached", 0),
+            (attach_params(DryRun=True), "would_attach", 0),
+            (attach_params(Wait=False), "attach_requested", 1),
+        ]
+        for params, status, writes in cases:
+            with self.subTest(status=status):
+                run, result, sent = self.run_action("attach", params)
+                self.assertEqual(run.code, 0, repr(run))
+                self.assertEqual(result["status"], status)
+                self.assertEqual(len(sent), writes)
+        _, result, _ = self.run_action("attach", attach_params())
+        self.assertEqual(result["resource"]["device"], "/dev/vdd")
+
+    def test_attach_errors(self):
+        attach_fault = lambda **f: dict(f, action="AttachCompshareDisk")  # noqa: E731
+        cases = [
+            (attach_params(disk=ELSEWHERE), None, (), "DiskAttachedElsewhere", 4),
+            (attach_params(disk="udisk-nope"), None, (), "DiskNotFound", 4),
+            (attach_params(host="uhost-nope"), None, (), "InstanceNotFound", 4),
+            (attach_params(host=RUNNING_HOST), state("Stopping"), (), "InstanceNotReady", 4),
+            (attach_params(host=RUNNING_HOST), state(""), (), "Transient", 6),
+            (attach_params(Device="/dev/vdb"), None, (), "InvalidParameter", 2),
+            (attach_params(), None, [attach_fault(mode="ret_code", ret_code=171)],
+             "AuthFailed", 3),
+            (attach_params(), None, [attach_fault(mode="ret_code", ret_code=8433)],
+             "ApiError", 5),
+            (attach_params(WaitTimeoutSeconds=0.3), None,
+             [attach_fault(mode="ret_code", ret_code=17056)], "WaitTimeout", 7),
+        ]
+        for params, doc, faults, error_type, code in cases:
+            with self.subTest(error=error_type):
+                run, result, _ = self.run_action("attach", params, doc, faults)
+                self.assertEqual(result["error"]["type"], error_type, repr(run))
+                self.assertEqual(run.code, code, repr(run))
+
+    def test_status(self):
+        run, result, _ = self.run_action("status", {"Region": "cn-wlcb",
+                                                    "UHostId": rs.STOPPED_HOST,
+                                                    "UDiskId": rs.DATA_DISK})
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertEqual(result["disk"], {"udisk_id": rs.DATA_DISK, "attached": True,
+                                          "device": "/dev/vdb"})
+        describe = {"action": "DescribeCompShareInstance"}
+        cases = [
+            ({"UHostId": "uhost-nope"}, (), "InstanceNotFound", 4),
+            ({"UHostId": rs.STOPPED_HOST, "Wait": True}, (), "InvalidParameter", 2),
+            ({"UHostId": rs.STOPPED_HOST}, [dict(describe, mode="ret_code", ret_code=172)],
+             "AuthFailed", 3),
+            ({"UHostId": rs.STOPPED_HOST}, [dict(describe, mode="ret_code", ret_code=8433)],
+             "ApiError", 5),
+            ({"UHostId": rs.STOPPED_HOST}, [dict(describe, mode="malformed_json", times=10)],
+             "Transient", 6),
+        ]
+        for params, faults, error_type, code in cases:
+            with self.subTest(error=error_type):
+                params = dict(params, Region="cn-wlcb")
+                run, result, _ = self.run_action("status", params, faults=faults)
+                self.assertEqual(result["error"]["type"], error_type, repr(run))
+                self.assertEqual(run.code, code, repr(run))
+
+    def test_batch_of_either_action(self):
+        for action, lines, statuses in [
+            ("attach", [attach_params(), attach_params(disk=rs.DATA_DISK)],
+             ["attached", "already_attached"]),
+            ("status", [{"UHostId": rs.STOPPED_HOST}, {"UHostId": RUNNING_HOST}],
+             ["read", "read"]),
+        ]:
+            with self.subTest(action=action), \
+                    tempfile.TemporaryDirectory(prefix="attach-batch-") as tmp:
+                with rs.Emulator(tmp, state=state()) as emu:
+                    config = rs.write_json(tmp, "config.json",
+                                           rs.config_for(emu.url, region="cn-wlcb"))
+                    batch = os.path.join(tmp, "batch.jsonl")
+                    with open(batch, "w", encoding="utf-8") as f:
+                        f.writelines(json.dumps(p) + "\n" for p in lines)
+                    run = rs.actionhost("run", "compshare-disk." + action, "--config", config,
+                                        "--batch", batch)
+                self.assertEqual(run.code, 0, repr(run))
+                results = [json.loads(line) for line in run.stdout.splitlines()]
+                self.assertEqual([r["status"] for r in results], statuses, repr(run))
+                for r in results:
+                    errors = list(rs.RESULT_VALIDATORS[action].iter_errors(r))
+                    self.assertEqual(errors, [], repr(run))
+                self.secrets.check(self, run)
+
+    def test_describe_reads_well(self):
+        for action, words in [("attach", ["UDiskId", "DataDiskType", "InstanceNotReady",
+                                          "attach_sent", "already_attached"]),
+                              ("status", ["UHostId", "disks", "InstanceNotFound"])]:
+            with self.subTest(action=action):
+                run = rs.actionhost("describe", "compshare-disk." + action)
+                self.assertEqual(run.code, 0, repr(run))
+                for word in words:
+                    self.assertIn(word, run.stdout)
+        run = rs.actionhost("list")
+        for action in ("compshare-disk.detach", "compshare-disk.attach", "compshare-disk.status"):
+            self.assertIn(action, run.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
