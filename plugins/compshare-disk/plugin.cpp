@@ -87,9 +87,9 @@ class compshare_disk_plugin {
         if (action == "detach")
             return detach(params_json);
         if (action == "attach")
-            return attach(params_json);
+            return run_action(params_json, parse_attach_params, attach_report_for, run_attach);
         if (action == "status")
-            return status(params_json);
+            return run_action(params_json, parse_status_params, status_report_for, run_status);
         return actionhost::outcome::unknown_action(action);
     }
 
@@ -107,34 +107,24 @@ class compshare_disk_plugin {
         return to_outcome(run_detach(params, *client_, host_));
     }
 
-    actionhost::outcome attach(std::string_view params_json) {
-        attach_params params;
+    // attach and status: parse, report missing credentials, run; each failure a full report.
+    template <class Params, class Report>
+    actionhost::outcome run_action(std::string_view params_json,
+                                   Params (*parse)(std::string_view, const std::string&, bool),
+                                   Report (*report_for)(const Params&),
+                                   Report (*run)(const Params&, compshare::api_client&,
+                                                 const actionhost::host&)) {
+        Params params;
         try {
-            params = parse_attach_params(params_json, region_, client_ != nullptr);
+            params = parse(params_json, region_, client_ != nullptr);
         } catch (const invalid_parameter& e) {
-            return to_outcome(
-                failed(attach_report_for({}), error_type::invalid_parameter, e.what()));
+            return to_outcome(failed(report_for({}), error_type::invalid_parameter, e.what()));
         }
         if (!client_) {
-            return to_outcome(failed(attach_report_for(params), error_type::credentials_missing,
-                                     credentials_error_));
-        }
-        return to_outcome(run_attach(params, *client_, host_));
-    }
-
-    actionhost::outcome status(std::string_view params_json) {
-        status_params params;
-        try {
-            params = parse_status_params(params_json, region_, client_ != nullptr);
-        } catch (const invalid_parameter& e) {
             return to_outcome(
-                failed(status_report_for({}), error_type::invalid_parameter, e.what()));
+                failed(report_for(params), error_type::credentials_missing, credentials_error_));
         }
-        if (!client_) {
-            return to_outcome(failed(status_report_for(params), error_type::credentials_missing,
-                                     credentials_error_));
-        }
-        return to_outcome(run_status(params, *client_, host_));
+        return to_outcome(run(params, *client_, host_));
     }
 
     const actionhost::host& host_;

@@ -29,7 +29,7 @@ constexpr const char* attach_requested = "attach_requested";
 constexpr const char* would_attach = "would_attach";
 }  // namespace attach_status
 
-class attach_run : write_run {
+class attach_run final : write_run {
   public:
     attach_run(const attach_params& params, api_client& client, const actionhost::host& host)
         : write_run(client, host,
@@ -39,42 +39,34 @@ class attach_run : write_run {
           p_(params),
           c_(params.controls) {}
 
-    detach_report run() {
-        return guarded([this] { steps(); });
-    }
+    detach_report run() { return run_steps(c_.precheck, c_.dry_run, c_.wait); }
 
   private:
-    void steps() {
-        if (c_.precheck || c_.dry_run) {
-            if (!precheck())
-                return;  // already attached
-            if (c_.dry_run) {
-                r_.ok = true;
-                r_.status = attach_status::would_attach;
-                r_.observed.attached_after = false;
-                r_.message = "dry run: " + p_.udisk_id + " would be attached to " + p_.uhost_id +
-                             "; nothing was sent";
-                return;
-            }
-        }
-        check_cancel("before the attach request");
-        if (send_attach() == write_end::already_done) {
-            already_attached(r_.resource.device, "; the service says so");
-            return;
-        }
-        if (!c_.wait) {
-            r_.ok = true;
-            r_.status = attach_status::attach_requested;
-            r_.message = "attach of " + p_.udisk_id + " to " + p_.uhost_id +
-                         " requested; not waiting (Wait is false), so its device is not known "
-                         "yet: run compshare-disk.status to read it";
-            return;
-        }
+    void report_dry_run() override {
+        r_.observed.attached_after = false;
+        succeed(attach_status::would_attach, "dry run: " + p_.udisk_id + " would be attached to " +
+                                                 p_.uhost_id + "; nothing was sent");
+    }
+
+    bool write() override {
+        if (send_attach() != write_end::already_done)
+            return true;
+        already_attached(r_.resource.device, "; the service says so");
+        return false;
+    }
+
+    void report_requested() override {
+        succeed(attach_status::attach_requested,
+                "attach of " + p_.udisk_id + " to " + p_.uhost_id +
+                    " requested; not waiting (Wait is false), so its device is not known "
+                    "yet: run compshare-disk.status to read it");
+    }
+
+    void wait_and_report() override {
         wait_until_attached();
-        r_.ok = true;
-        r_.status = attach_status::attached;
         r_.observed.attached_after = true;
-        r_.message = "attached " + p_.udisk_id + " to " + p_.uhost_id + " as " + r_.resource.device;
+        succeed(attach_status::attached,
+                "attached " + p_.udisk_id + " to " + p_.uhost_id + " as " + r_.resource.device);
         add_mount_warning();
     }
 
@@ -127,30 +119,19 @@ class attach_run : write_run {
     }
 
     // Returns false when the disk is already attached here (the result is then complete).
-    bool precheck() {
-        const auto view = describe_target(std::string(describe_action) + " for " + p_.uhost_id);
-        if (!view) {
-            throw stop{make_error(error_type::instance_not_found,
-                                  "instance " + where(p_.uhost_id) + " was not found")};
-        }
-        r_.observed.instance_state = view->state;
-        if (p_.zone.empty()) {
-            r_.resource.zone = view->zone;
-        } else if (!view->zone.empty() && view->zone != p_.zone) {
-            throw stop{make_error(error_type::invalid_parameter,
-                                  "Zone " + p_.zone + " does not match the zone of " + p_.uhost_id +
-                                      " (" + view->zone + ")")};
-        }
-        if (const disk_view* disk = view->find_disk(p_.udisk_id)) {
+    bool precheck() override {
+        const auto read = describe_target(std::string(describe_action) + " for " + p_.uhost_id);
+        const auto& view = adopt_instance(read, p_.zone, where(p_.uhost_id));
+        if (const disk_view* disk = view.find_disk(p_.udisk_id)) {
             const std::string device = checked_drive(*disk);
-            events_.precheck(view->state, true, device);
+            events_.precheck(view.state, true, device);
             already_attached(device, "");
             return false;
         }
         r_.observed.attached_before = false;
-        events_.precheck(view->state, false, "");
+        events_.precheck(view.state, false, "");
         confirm_disk_is_free();
-        if (view->state.empty()) {
+        if (view.state.empty()) {
             // The API's "unknown" (its status query failed): a passing condition, not a state.
             throw stop{make_error(error_type::transient,
                                   "the service does not know the state of " + p_.uhost_id +
@@ -158,12 +139,12 @@ class attach_run : write_run {
                                       " needs the instance Running or Stopped",
                                   true)};
         }
-        if (view->state != "Running" && view->state != "Stopped") {
+        if (view.state != "Running" && view.state != "Stopped") {
             throw stop{make_error(error_type::instance_not_ready,
-                                  p_.uhost_id + " is " + view->state + "; " + attach_action_name +
+                                  p_.uhost_id + " is " + view.state + "; " + attach_action_name +
                                       " of " + p_.udisk_id +
                                       " needs the instance Running or Stopped",
-                                  is_transitional_state(view->state))};
+                                  is_transitional_state(view.state))};
         }
         return true;
     }
@@ -172,25 +153,13 @@ class attach_run : write_run {
     // another instance is believed only when that instance's own read lists it too. An
     // unreadable inventory leaves the question to the attach itself (with a warning).
     void confirm_disk_is_free() {
-        param_map base{{"Region", p_.region}};
-        if (!p_.project_id.empty())
-            base["ProjectId"] = p_.project_id;
-        std::optional<inventory_disk> entry;
-        try {
-            entry = find_in_inventory(client_, base, p_.udisk_id);
-        } catch (const api_failure& f) {
-            if (f.kind == failure_kind::cancelled) {
-                throw stop{make_error(
-                    error_type::cancelled,
-                    cancelled_message(std::string(inventory_action) + " for " + p_.udisk_id))};
-            }
-            unlocated_warning(f.what());
-            return;
-        } catch (const malformed_response& m) {
-            unlocated_warning(std::string(inventory_action) + ": malformed reply (" + m.what() +
-                              ")");
+        std::string unreadable;
+        const auto answer = ask_inventory(p_.region, p_.project_id, p_.udisk_id, unreadable);
+        if (!answer) {
+            unlocated_warning(unreadable);
             return;
         }
+        const std::optional<inventory_disk>& entry = *answer;
         const std::string nothing_sent = "; nothing was sent";
         if (!entry) {
             throw stop{make_error(error_type::disk_not_found,
@@ -306,24 +275,20 @@ class attach_run : write_run {
     // most max_retries times; an attach in progress (17056 / 17026) counts as accepted. Never
     // sends again after an accepted request.
     write_end send_attach() {
-        write_plan plan;
-        plan.action = attach_action_name;
-        plan.request = attach_request();
-        plan.context =
+        const std::string context =
             std::string(attach_action_name) + " of " + p_.udisk_id + " to " + p_.uhost_id;
-        plan.not_yet = "the disk is not attached";
-        plan.in_progress = is_attach_in_progress;
-        plan.refused = [&](const api_failure& f, bool repeated) {
-            return refused(f, plan.context, repeated);
-        };
-        plan.took_effect = [&] {
+        const auto took_effect = [&] {
             const auto device =
                 device_now("after an unconfirmed " + std::string(attach_action_name));
             if (device)
                 r_.resource.device = *device;
             return device.has_value();
         };
-        return send_safely(plan);
+        return send_safely(
+            {attach_action_name, attach_request(), context, "the disk is not attached",
+             is_attach_in_progress,
+             [&](const api_failure& f, bool repeated) { return refused(f, context, repeated); },
+             took_effect});
     }
 
     void wait_until_attached() {
@@ -346,12 +311,7 @@ class attach_run : write_run {
             events_.poll(r_.timing.polls + 1, view->state, usable, elapsed_ms());
             return usable;
         };
-        const auto failed = [&](int number, const error_info& e) {
-            events_.poll_failed(number, e.type, e.message);
-        };
-        const auto end = wait_confirmed({c_.poll_interval_seconds, c_.wait_timeout_seconds},
-                                        client_, host_, r_.timing.polls, poll, failed,
-                                        [this] { check_cancel("while waiting"); });
+        const auto end = wait_for(c_.poll_interval_seconds, c_.wait_timeout_seconds, poll);
         if (end.confirmed)
             return;
         const std::string within = seconds_text(c_.wait_timeout_seconds) + " s (" +
@@ -379,10 +339,7 @@ detach_report attach_report_for(const attach_params& params) {
     r.hint = attach_hint_for;
     r.dry_run = params.controls.dry_run;
     r.client_token = params.controls.client_token;
-    r.resource.region = params.region;
-    r.resource.zone = params.zone;
-    r.resource.uhost_id = params.uhost_id;
-    r.resource.udisk_id = params.udisk_id;
+    r.resource = {params.region, params.zone, params.uhost_id, params.udisk_id, ""};
     return r;
 }
 

@@ -32,7 +32,7 @@ detach_report initial_report(const detach_params& p) {
     return r;
 }
 
-class detach_run : write_run {
+class detach_run final : write_run {
   public:
     detach_run(const detach_params& params, api_client& client, const actionhost::host& host)
         : write_run(client, host,
@@ -40,41 +40,33 @@ class detach_run : write_run {
                     "detach", status::detach_requested, initial_report(params)),
           p_(params) {}
 
-    detach_report run() {
-        return guarded([this] { steps(); });
-    }
+    detach_report run() { return run_steps(p_.precheck, p_.dry_run, p_.wait); }
 
   private:
-    void steps() {
-        if (p_.precheck || p_.dry_run) {
-            if (!precheck())
-                return;  // already detached
-            if (p_.dry_run) {
-                r_.ok = true;
-                r_.status = status::would_detach;
-                r_.observed.attached_after = true;
-                r_.message = "dry run: " + p_.udisk_id + " (" + r_.resource.device +
-                             ") would be detached from " + p_.uhost_id + "; nothing was sent";
-                add_unmount_warning();
-                return;
-            }
-        }
-        check_cancel("before the detach request");
+    void report_dry_run() override {
+        r_.observed.attached_after = true;
+        succeed(status::would_detach, "dry run: " + p_.udisk_id + " (" + r_.resource.device +
+                                          ") would be detached from " + p_.uhost_id +
+                                          "; nothing was sent");
+        add_unmount_warning();
+    }
+
+    bool write() override {
         send_detach();
         add_unmount_warning();
-        if (!p_.wait) {
-            r_.ok = true;
-            r_.status = status::detach_requested;
-            r_.message = "detach of " + p_.udisk_id + " from " + p_.uhost_id +
-                         " requested; not waiting (Wait is false)";
-            return;
-        }
+        return true;
+    }
+
+    void report_requested() override {
+        succeed(status::detach_requested, "detach of " + p_.udisk_id + " from " + p_.uhost_id +
+                                              " requested; not waiting (Wait is false)");
+    }
+
+    void wait_and_report() override {
         wait_until_detached();
-        r_.ok = true;
-        r_.status = status::detached;
         r_.observed.attached_after = false;
-        r_.message =
-            "detached " + p_.udisk_id + " (" + r_.resource.device + ") from " + p_.uhost_id;
+        succeed(status::detached,
+                "detached " + p_.udisk_id + " (" + r_.resource.device + ") from " + p_.uhost_id);
     }
 
     void add_unmount_warning() {
@@ -99,27 +91,16 @@ class detach_run : write_run {
     }
 
     // Returns false when the disk is not attached (the result is then complete).
-    bool precheck() {
-        const auto view = describe(std::string(describe_action) + " for " + p_.uhost_id);
-        if (!view) {
-            throw stop{make_error(error_type::instance_not_found,
-                                  "instance " + where() + " was not found")};
-        }
-        r_.observed.instance_state = view->state;
-        if (p_.zone.empty()) {
-            r_.resource.zone = view->zone;
-        } else if (!view->zone.empty() && view->zone != p_.zone) {
-            throw stop{make_error(error_type::invalid_parameter,
-                                  "Zone " + p_.zone + " does not match the zone of " + p_.uhost_id +
-                                      " (" + view->zone + ")")};
-        }
-        const disk_view* disk = view->find_disk(p_.udisk_id);
+    bool precheck() override {
+        const auto read = describe(std::string(describe_action) + " for " + p_.uhost_id);
+        const auto& view = adopt_instance(read, p_.zone, where());
+        const disk_view* disk = view.find_disk(p_.udisk_id);
         if (disk == nullptr) {
-            events_.precheck(view->state, false, p_.device);
+            events_.precheck(view.state, false, p_.device);
             r_.observed.attached_before = false;
             r_.observed.attached_after = false;
             const std::string not_here = p_.udisk_id + " is not attached to " + p_.uhost_id +
-                                         " (instance " + describe_state(view->state) + ")";
+                                         " (instance " + describe_state(view.state) + ")";
             const std::string second_opinion = confirm_not_attached(not_here);
             r_.ok = true;
             r_.changed = false;
@@ -158,8 +139,8 @@ class detach_run : write_run {
             }
             r_.resource.device = disk->drive;
         }
-        events_.precheck(view->state, true, r_.resource.device);
-        if (view->state.empty()) {
+        events_.precheck(view.state, true, r_.resource.device);
+        if (view.state.empty()) {
             // The API's "unknown" (its status query failed): a passing condition, not a state.
             throw stop{make_error(error_type::transient,
                                   "the service does not know the state of " + p_.uhost_id +
@@ -167,10 +148,10 @@ class detach_run : write_run {
                                       p_.udisk_id + " needs the instance Stopped",
                                   true)};
         }
-        if (view->state != "Stopped") {
-            const bool stopping = view->state == "Stopping";
+        if (view.state != "Stopped") {
+            const bool stopping = view.state == "Stopping";
             throw stop{make_error(error_type::instance_not_stopped,
-                                  p_.uhost_id + " is " + describe_state(view->state) + "; " +
+                                  p_.uhost_id + " is " + describe_state(view.state) + "; " +
                                       detach_action_name + " of " + p_.udisk_id +
                                       " needs the instance Stopped",
                                   stopping)};
@@ -183,25 +164,13 @@ class detach_run : write_run {
     // Transient (the two reads disagree) or Cancelled. When the inventory cannot be read the
     // answer stays already_detached, with a warning that the disk's existence is unconfirmed.
     std::string confirm_not_attached(const std::string& not_here) {
-        param_map base{{"Region", p_.region}};
-        if (!p_.project_id.empty())
-            base["ProjectId"] = p_.project_id;
-        std::optional<inventory_disk> entry;
-        try {
-            entry = find_in_inventory(client_, base, p_.udisk_id);
-        } catch (const api_failure& f) {
-            if (f.kind == failure_kind::cancelled) {
-                throw stop{make_error(
-                    error_type::cancelled,
-                    cancelled_message(std::string(inventory_action) + " for " + p_.udisk_id))};
-            }
-            unconfirmed_warning(f.what());
-            return "";
-        } catch (const malformed_response& m) {
-            unconfirmed_warning(std::string(inventory_action) + ": malformed reply (" + m.what() +
-                                ")");
+        std::string unreadable;
+        const auto answer = ask_inventory(p_.region, p_.project_id, p_.udisk_id, unreadable);
+        if (!answer) {
+            unconfirmed_warning(unreadable);
             return "";
         }
+        const std::optional<inventory_disk>& entry = *answer;
         const std::string nothing_sent = "; nothing was sent";
         if (!entry) {
             throw stop{make_error(error_type::disk_not_found,
@@ -302,12 +271,7 @@ class detach_run : write_run {
             events_.poll(r_.timing.polls + 1, view->state, attached, elapsed_ms());
             return !attached;
         };
-        const auto failed = [&](int number, const error_info& e) {
-            events_.poll_failed(number, e.type, e.message);
-        };
-        const auto end = wait_confirmed({p_.poll_interval_seconds, p_.wait_timeout_seconds},
-                                        client_, host_, r_.timing.polls, poll, failed,
-                                        [this] { check_cancel("while waiting"); });
+        const auto end = wait_for(p_.poll_interval_seconds, p_.wait_timeout_seconds, poll);
         if (end.confirmed)
             return;
         const std::string& last_failure = end.last_failure;

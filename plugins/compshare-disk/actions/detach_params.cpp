@@ -51,13 +51,7 @@ detach_params parse_detach_params(std::string_view json, const std::string& defa
         check_device(p.device);
     }
     p.project_id = in.optional_id("ProjectId");
-    const run_controls c = in.controls();
-    p.wait = c.wait;
-    p.wait_timeout_seconds = c.wait_timeout_seconds;
-    p.poll_interval_seconds = c.poll_interval_seconds;
-    p.dry_run = c.dry_run;
-    p.precheck = c.precheck;
-    p.client_token = c.client_token;
+    static_cast<run_controls&>(p) = in.controls();
     // Without the precheck nothing reads the disk's Drive, and the API needs Device.
     if (!p.precheck && !p.dry_run && p.device.empty()) {
         throw invalid_parameter("Device",

@@ -14,19 +14,14 @@ namespace compshare::detach {
 
 inline constexpr std::size_t max_device_length = 64;
 
-struct detach_params {
+// The control parameters (wait, dry_run, precheck, ...) are run_controls' members.
+struct detach_params : run_controls {
     std::string region;  // from the params, else the config's region
     std::string zone;    // "" = take it from the instance
     std::string uhost_id;
     std::string udisk_id;
     std::string device;      // "" = take it from the disk's Drive
     std::string project_id;  // "" = the config's project_id, if any (the client adds it)
-    bool wait = true;
-    double wait_timeout_seconds = 300;
-    double poll_interval_seconds = 3;
-    bool dry_run = false;
-    bool precheck = true;
-    std::optional<std::string> client_token;
 };
 
 // Parses and validates the params JSON. `default_region` is the config's region ("" = none);

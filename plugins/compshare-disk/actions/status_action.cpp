@@ -30,10 +30,7 @@ std::string disk_note(const status_report& r) {
 
 status_report status_report_for(const status_params& params) {
     status_report r;
-    r.resource.region = params.region;
-    r.resource.zone = params.zone;
-    r.resource.uhost_id = params.uhost_id;
-    r.resource.udisk_id = params.udisk_id;
+    r.resource = {params.region, params.zone, params.uhost_id, params.udisk_id};
     return r;
 }
 

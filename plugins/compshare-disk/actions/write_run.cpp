@@ -1,6 +1,7 @@
 #include "write_run.hpp"
 
 #include "detach_error.hpp"
+#include "instance_view.hpp"
 #include "secret_scrub.hpp"
 
 #include <algorithm>
@@ -24,10 +25,22 @@ std::int64_t write_run::elapsed_ms() const {
         .count();
 }
 
-detach_report write_run::guarded(const std::function<void()>& steps) {
+detach_report write_run::run_steps(bool precheck_first, bool dry_run, bool wait) {
     client_.reset_stats();
     try {
-        steps();
+        if ((precheck_first || dry_run) && !precheck()) {
+            // nothing to do
+        } else if (dry_run) {
+            report_dry_run();
+        } else {
+            check_cancel(std::string("before the ") + verb_ + " request");
+            if (write()) {
+                if (wait)
+                    wait_and_report();
+                else
+                    report_requested();
+            }
+        }
     } catch (const stop& s) {
         fail(s.error);
     } catch (const std::exception& e) {
@@ -43,6 +56,12 @@ detach_report write_run::guarded(const std::function<void()>& steps) {
     scrub_report(r_, client_.settings().private_key);
     events_.done(r_.ok, r_.status, r_.message, r_.timing.elapsed_ms);
     return std::move(r_);
+}
+
+void write_run::succeed(const char* status, std::string message) {
+    r_.ok = true;
+    r_.status = status;
+    r_.message = std::move(message);
 }
 
 void write_run::fail(error_info error) {
@@ -78,6 +97,52 @@ void write_run::accepted(int ret_code, std::string action, std::string message,
     r_.changed = true;
     r_.response = api_response{std::move(action), ret_code, std::move(message)};
     events_.sent(r_.resource.device, request_id, ret_code);
+}
+
+const instance_view& write_run::adopt_instance(const std::optional<instance_view>& view,
+                                               const std::string& zone, const std::string& where) {
+    if (!view)
+        throw stop{
+            make_error(error_type::instance_not_found, "instance " + where + " was not found")};
+    r_.observed.instance_state = view->state;
+    if (zone.empty()) {
+        r_.resource.zone = view->zone;
+    } else if (!view->zone.empty() && view->zone != zone) {
+        throw stop{make_error(error_type::invalid_parameter,
+                              "Zone " + zone + " does not match the zone of " + view->uhost_id +
+                                  " (" + view->zone + ")")};
+    }
+    return *view;
+}
+
+wait_end write_run::wait_for(double interval_seconds, double timeout_seconds,
+                             const poll_once& poll) {
+    return wait_confirmed(
+        {interval_seconds, timeout_seconds}, client_, host_, r_.timing.polls, poll,
+        [this](int number, const error_info& e) { events_.poll_failed(number, e.type, e.message); },
+        [this] { check_cancel("while waiting"); });
+}
+
+std::optional<std::optional<inventory_disk>> write_run::ask_inventory(const std::string& region,
+                                                                      const std::string& project_id,
+                                                                      const std::string& udisk_id,
+                                                                      std::string& unreadable) {
+    const std::string inventory_action = "DescribeCompshareDisk";
+    param_map base{{"Region", region}};
+    if (!project_id.empty())
+        base["ProjectId"] = project_id;
+    try {
+        return find_in_inventory(client_, base, udisk_id);
+    } catch (const api_failure& f) {
+        if (f.kind == failure_kind::cancelled) {
+            throw stop{make_error(error_type::cancelled,
+                                  cancelled_message(inventory_action + " for " + udisk_id))};
+        }
+        unreadable = f.what();
+    } catch (const malformed_response& m) {
+        unreadable = inventory_action + ": malformed reply (" + m.what() + ")";
+    }
+    return std::nullopt;
 }
 
 write_end write_run::send_safely(const write_plan& plan) {

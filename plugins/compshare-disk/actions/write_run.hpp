@@ -5,13 +5,17 @@
 
 #include "action_support.hpp"
 #include "client/api_client.hpp"
+#include "confirming_wait.hpp"
 #include "detach_result.hpp"
+#include "disk_inventory.hpp"
+#include "instance_view.hpp"
 #include "progress.hpp"
 
 #include <actionhost/host.hpp>
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace compshare::detach {
@@ -38,19 +42,52 @@ struct write_plan {
 };
 
 class write_run {
+  public:
+    virtual ~write_run() = default;
+
+    // The steps every write action takes, each a hook below: read first (a dry run always
+    // does), stop at a dry run, write, stop when not waiting, else wait. Always a complete
+    // report.
+    detach_report run_steps(bool precheck, bool dry_run, bool wait);
+
   protected:
     // `verb` ("detach"), `requested` the status of a run that sent its write but did not see it
     // done ("detach_requested"). `report` starts with the parameters filled in.
     write_run(api_client& client, const actionhost::host& host, progress events, const char* verb,
               const char* requested, detach_report report);
 
-    // Runs `steps` and finishes the report: a stop ends it with its error, any other exception
-    // is an InternalError; the result is always complete.
-    detach_report guarded(const std::function<void()>& steps);
+    // The hooks. Each throws stop to end the run with an error.
+    virtual bool precheck() = 0;          // false: nothing to do (the report says why)
+    virtual void report_dry_run() = 0;    // the precheck passed
+    virtual bool write() = 0;             // false: nothing more to do (the report says why)
+    virtual void report_requested() = 0;  // sent, not waiting
+    virtual void wait_and_report() = 0;   // sent: wait until it shows
+
+    // The run succeeded with `status`; `message` says what happened.
+    void succeed(const char* status, std::string message);
 
     std::int64_t elapsed_ms() const;
     void check_cancel(const std::string& where);  // throws stop when cancelled
     std::string cancelled_message(const std::string& context) const;
+
+    // The precheck's read of the instance: not listed is InstanceNotFound (`where` names it);
+    // its state is observed, and its zone fills in an empty `zone` or must equal it
+    // (InvalidParameter). Returns the instance.
+    const instance_view& adopt_instance(const std::optional<instance_view>& view,
+                                        const std::string& zone, const std::string& where);
+
+    // The wait after the write (confirming_wait), with this run's poll count, poll_failed
+    // events and cancellation.
+    wait_end wait_for(double interval_seconds, double timeout_seconds, const poll_once& poll);
+
+    // The disk inventory's entry for a disk (DescribeCompshareDisk, paged), for a second
+    // opinion on where it is. std::nullopt inside: read to the end, not listed. An answer that
+    // could not be had (any failure but a cancel, a malformed reply) is std::nullopt outside,
+    // with `unreadable` saying why. A cancel throws stop.
+    std::optional<std::optional<inventory_disk>> ask_inventory(const std::string& region,
+                                                               const std::string& project_id,
+                                                               const std::string& udisk_id,
+                                                               std::string& unreadable);
 
     // Sends the plan's write once; after an ambiguous failure (the request may have reached the
     // service) re-reads, and sends again only while the change does not show, at most
