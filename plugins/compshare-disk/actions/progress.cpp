@@ -99,11 +99,13 @@ void progress::poll(int number, const std::string& state, bool attached,
                     std::int64_t elapsed_ms) const {
     if (!host_.has_log())
         return;
-    auto w = start("poll",
-                   scrubbed("poll " + std::to_string(number) + ": " + udisk_id_ +
-                            (attached ? " still attached" : " not in the DiskSet") + ", instance " +
-                            (state.empty() ? std::string("state unknown") : state)),
-                   uhost_id_, udisk_id_);
+    auto w = start(
+        "poll",
+        scrubbed("poll " + std::to_string(number) + ": " + udisk_id_ +
+                 (attached ? (verb_ == "detach" ? " still attached" : " attached")
+                           : (verb_ == "detach" ? " not in the DiskSet" : " not attached yet")) +
+                 ", instance " + (state.empty() ? std::string("state unknown") : state)),
+        uhost_id_, udisk_id_);
     w.member("poll", number).member("instance_state", scrubbed(state)).member("attached", attached);
     w.member("elapsed_ms", elapsed_ms);
     host_.log(AH_LOG_INFO, w.end_object().str());
