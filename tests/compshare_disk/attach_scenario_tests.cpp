@@ -16,9 +16,9 @@ namespace {
 const char* attach = "AttachCompshareDisk";
 const char* inventory = "DescribeCompshareDisk";
 
-server free_disk_emulator(int detach_delay_ms = 0) {
+server free_disk_emulator(int detach_delay_ms = 0, int attach_delay_ms = 0) {
     return server(emulator_options(default_state_with_free_disks(free_disk_json(free_disk)),
-                                   detach_delay_ms));
+                                   detach_delay_ms, attach_delay_ms));
 }
 
 invocation run_attach(plugin_instance& plugin, const std::string& host, const std::string& disk,
@@ -404,6 +404,30 @@ TEST_CASE("compshare_disk attach: cancel", "[attach]") {
         CHECK(r.status_text() == "attach_requested");
         CHECK(r.result->getValue<bool>("attach_sent"));
         CHECK_THAT(text(r, "message"), Catch::Contains("already been sent"));
+        CHECK(emu.accepted(attach) == 1);
+    }
+}
+
+TEST_CASE("compshare_disk attach: a slow attach is waited for, and never sent twice", "[attach]") {
+    auto emu = free_disk_emulator(0, 400);
+    SECTION("the disk shows after the attach delay") {
+        plugin_instance plugin(plugin_config(emu));
+        const auto r = run_attach(plugin, stopped_host, free_disk);
+        INFO(r.json);
+        CHECK(r.status_text() == "attached");
+        CHECK(device(r) == "/dev/vdd");
+        CHECK(r.result->getObject("timing")->getValue<int>("polls") >= 3);  // not, then twice
+        CHECK(emu.count(attach) == 1);
+    }
+    SECTION("an unconfirmed attach in progress: re-read, re-sent, 17056, accepted once") {
+        emu.add_fault(R"({"action":"AttachCompshareDisk","mode":"http_status","status":502,)"
+                      R"("apply":"after"})");
+        plugin_instance plugin(plugin_config(emu));
+        const auto r = run_attach(plugin, stopped_host, free_disk);
+        INFO(r.json << "\n" << plugin.transcript());
+        CHECK(r.status_text() == "attached");
+        CHECK(r.result->getObject("response")->getValue<int>("RetCode") == 17056);
+        CHECK(emu.count(attach) == 2);
         CHECK(emu.accepted(attach) == 1);
     }
 }

@@ -8,10 +8,12 @@
 
 namespace compshare_disk_test {
 
-compshare_emulator::options emulator_options(std::string state_json, int detach_delay_ms) {
+compshare_emulator::options emulator_options(std::string state_json, int detach_delay_ms,
+                                             int attach_delay_ms) {
     compshare_emulator::options opts;
     opts.state_json = std::move(state_json);
     opts.detach_delay_ms = detach_delay_ms;
+    opts.attach_delay_ms = attach_delay_ms;
     return opts;
 }
 

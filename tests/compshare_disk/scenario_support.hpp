@@ -19,7 +19,8 @@ inline constexpr const char* data2 = "udisk-emu-data2";  // /dev/vdc on stopped_
 inline constexpr const char* data3 = "udisk-emu-data3";  // /dev/vdb on running_host
 inline constexpr const char* system_disk = "bsd-emu-system";
 
-compshare_emulator::options emulator_options(std::string state_json = "", int detach_delay_ms = 0);
+compshare_emulator::options emulator_options(std::string state_json = "", int detach_delay_ms = 0,
+                                             int attach_delay_ms = 0);
 
 // {"public_key", "private_key", "base_url", "region": "cn-wlcb"} plus `extra` members
 // (e.g. R"("timeout_seconds": 0.5)").

@@ -24,10 +24,11 @@ __all__ = ["EmulatorProcess", "make_self_signed_cert"]
 
 class EmulatorProcess:
     def __init__(self, binary, state=None, detach_delay_ms=0, tls_cert=None, tls_key=None,
-                 extra_args=(), start_timeout=30):
+                 extra_args=(), start_timeout=30, attach_delay_ms=0):
         self.binary = str(binary)
         self._seed_state = state
         self.detach_delay_ms = detach_delay_ms
+        self.attach_delay_ms = attach_delay_ms
         self.tls_cert = tls_cert
         self.tls_key = tls_key
         self.extra_args = list(extra_args)
@@ -52,7 +53,8 @@ class EmulatorProcess:
     def start(self):
         self._tmp = tempfile.TemporaryDirectory(prefix="compshare-emulator-")
         args = [self.binary, "--listen", "127.0.0.1:0",
-                "--detach-delay-ms", str(self.detach_delay_ms)]
+                "--detach-delay-ms", str(self.detach_delay_ms),
+                "--attach-delay-ms", str(self.attach_delay_ms)]
         if self._seed_state is not None:
             state_file = os.path.join(self._tmp.name, "state.json")
             with open(state_file, "w", encoding="utf-8") as out:

@@ -122,7 +122,10 @@ Poco::JSON::Object::Ptr inventory_entry(const disk& d, const instance* owner) {
     entry->set("Name", name);
     entry->set("Configuration", std::to_string(d.size) + "GB");
     entry->set("DiskType", d.type);
-    entry->set("Status", owner == nullptr ? "Available" : d.detached_at ? "Detaching" : "InUse");
+    entry->set("Status", owner == nullptr ? "Available"
+                         : d.detached_at  ? "Detaching"
+                         : d.attached_at  ? "Attaching"
+                                          : "InUse");
     entry->set("MountInstance", owner == nullptr ? std::string() : owner->id);
     entry->set("Zone", owner == nullptr ? d.zone : owner->zone);
     return entry;
@@ -197,6 +200,10 @@ action_result detach(emulator_state& state, const param_map& params, clock::time
                     "UDisk [" + udisk_id + "] is not attached to UHost [" + uhost_id + "]");
     }
     disk& d = *where.found;
+    if (d.attached_at) {
+        return fail(ret::disk_attaching,
+                    "UDisk [" + udisk_id + "] is being attached, detach or retry later");
+    }
     if (d.boot) {
         return fail(ret::system_disk, "UDisk [" + udisk_id + "] is the system disk of UHost [" +
                                           uhost_id + "] and cannot be detached");
@@ -217,7 +224,8 @@ action_result detach(emulator_state& state, const param_map& params, clock::time
     return {ret::ok, "", nullptr};
 }
 
-action_result attach(emulator_state& state, const param_map& params) {
+action_result attach(emulator_state& state, const param_map& params, clock::time_point now,
+                     std::chrono::milliseconds delay) {
     for (const char* name : {"Region", "UHostId", "UDiskId"}) {
         const bool given = std::string(name) == "UHostId" ? !host_id(params).empty()
                                                           : !param(params, name).empty();
@@ -245,6 +253,10 @@ action_result attach(emulator_state& state, const param_map& params) {
             return fail(ret::detach_in_progress,
                         "UDisk [" + udisk_id + "] is being detached, please wait");
         }
+        if (where.found->attached_at) {
+            return fail(ret::attach_in_progress,
+                        "UDisk [" + udisk_id + "] is being attached, please wait");
+        }
         return fail(
             ret::already_attached,
             "UDisk [" + udisk_id + "] is already attached to UHost [" + where.owner->id + "]");
@@ -261,7 +273,10 @@ action_result attach(emulator_state& state, const param_map& params) {
     for (char letter = 'b'; letter <= 'z'; ++letter) {
         const std::string drive = std::string("/dev/vd") + letter;
         if (used.count(drive) == 0) {
-            state.attach_free_disk(udisk_id, *host, drive);
+            std::optional<clock::time_point> completes_at;
+            if (delay.count() > 0)
+                completes_at = now + delay;  // not listed until then (see settle())
+            state.attach_free_disk(udisk_id, *host, drive, completes_at);
             return {ret::ok, "", nullptr};
         }
     }
@@ -276,7 +291,8 @@ bool is_known_action(const std::string& action) {
 }
 
 action_result run_action(emulator_state& state, const param_map& params, clock::time_point now,
-                         std::chrono::milliseconds detach_delay) {
+                         std::chrono::milliseconds detach_delay,
+                         std::chrono::milliseconds attach_delay) {
     const std::string action = param(params, "Action");
     if (action == "DescribeCompShareInstance") {
         return describe(state, params);
@@ -285,7 +301,7 @@ action_result run_action(emulator_state& state, const param_map& params, clock::
         return detach(state, params, now, detach_delay);
     }
     if (action == "AttachCompshareDisk") {
-        return attach(state, params);
+        return attach(state, params, now, attach_delay);
     }
     if (action == "DescribeCompshareDisk") {
         return describe_disks(state, params);

@@ -23,6 +23,7 @@ bool is_known_action(const std::string& action);
 // Runs an authenticated request against the state (the caller holds the state lock and has
 // called state.settle(now)).
 action_result run_action(emulator_state& state, const param_map& params, clock::time_point now,
-                         std::chrono::milliseconds detach_delay);
+                         std::chrono::milliseconds detach_delay,
+                         std::chrono::milliseconds attach_delay = std::chrono::milliseconds(0));
 
 }  // namespace compshare_emulator

@@ -58,7 +58,8 @@ action_result process(server_core& core, const param_map& params) {
             return {ret::bad_signature, "Signature VerifyAC Error", nullptr};
         }
         return run_action(state, params, clock::now(),
-                          std::chrono::milliseconds(core.opts().detach_delay_ms));
+                          std::chrono::milliseconds(core.opts().detach_delay_ms),
+                          std::chrono::milliseconds(core.opts().attach_delay_ms));
     });
 }
 

@@ -97,8 +97,15 @@ void append_extras(Object& target, const Object::Ptr& extra) {
     }
 }
 
-const std::set<std::string> disk_fields = {
-    "DiskId", "DiskType", "IsBoot", "Drive", "Size", "Region", "Zone", "EmulatorDetachRemainingMs"};
+const std::set<std::string> disk_fields = {"DiskId",
+                                           "DiskType",
+                                           "IsBoot",
+                                           "Drive",
+                                           "Size",
+                                           "Region",
+                                           "Zone",
+                                           "EmulatorDetachRemainingMs",
+                                           "EmulatorAttachRemainingMs"};
 
 disk parse_disk(const Object& object, const std::string& where, bool attached,
                 clock::time_point now) {
@@ -125,6 +132,13 @@ disk parse_disk(const Object& object, const std::string& where, bool attached,
             }
             d.detached_at = now + std::chrono::milliseconds(
                                       required_integer(object, "EmulatorDetachRemainingMs", where));
+        }
+        if (object.has("EmulatorAttachRemainingMs")) {
+            if (d.boot || d.detached_at) {
+                invalid(where, "only a data disk that is not detaching can be attaching");
+            }
+            d.attached_at = now + std::chrono::milliseconds(
+                                      required_integer(object, "EmulatorAttachRemainingMs", where));
         }
     } else {
         if (d.boot) {
@@ -157,6 +171,11 @@ Object::Ptr disk_document(const disk& d, bool attached, clock::time_point now) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(*d.detached_at - now).count();
         object->set("EmulatorDetachRemainingMs", std::max<long long>(0, left));
+    }
+    if (d.attached_at) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*d.attached_at - now).count();
+        object->set("EmulatorAttachRemainingMs", std::max<long long>(0, left));
     }
     return object;
 }
@@ -300,6 +319,8 @@ void emulator_state::settle(clock::time_point now) {
             if (d.detached_at && *d.detached_at <= now) {
                 release_disk(host, d.id);  // erases host.disks[i]
             } else {
+                if (d.attached_at && *d.attached_at <= now)
+                    host.disks[i].attached_at.reset();
                 ++i;
             }
         }
@@ -356,7 +377,8 @@ void emulator_state::release_disk(instance& owner, const std::string& disk_id) {
 }
 
 void emulator_state::attach_free_disk(const std::string& disk_id, instance& target,
-                                      const std::string& drive) {
+                                      const std::string& drive,
+                                      std::optional<clock::time_point> completes_at) {
     auto it = std::find_if(free_disks_.begin(), free_disks_.end(),
                            [&disk_id](const disk& d) { return d.id == disk_id; });
     if (it == free_disks_.end()) {
@@ -365,6 +387,7 @@ void emulator_state::attach_free_disk(const std::string& disk_id, instance& targ
     disk attached = std::move(*it);
     free_disks_.erase(it);
     attached.drive = drive;
+    attached.attached_at = completes_at;
     attached.region.clear();
     attached.zone.clear();
     target.disks.push_back(std::move(attached));
@@ -381,6 +404,8 @@ Poco::JSON::Object::Ptr emulator_state::describe(const instance& host) {
     Array::Ptr disks = Poco::makeShared<Array>();
     long long data_space = 0;
     for (const auto& d : host.disks) {
+        if (d.attached_at)
+            continue;  // not listed until the attach completes
         auto entry = new_object();
         entry->set("DiskId", d.id);
         entry->set("DiskType", d.type);

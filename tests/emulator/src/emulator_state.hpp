@@ -27,6 +27,9 @@ struct disk {
     std::string region, zone;       // only for unattached disks (attached ones take the instance's)
     Poco::JSON::Object::Ptr extra;  // any other fields of the state document, returned as-is
     std::optional<clock::time_point> detached_at;  // a detach in progress completes at this time
+    // An attach in progress completes at this time; until then the disk is not in the
+    // instance's DiskSet (Describe) but holds its drive, and the inventory says "Attaching".
+    std::optional<clock::time_point> attached_at;
 };
 
 struct instance {
@@ -42,10 +45,11 @@ class emulator_state {
     static emulator_state built_in_default();
 
     // The state document (round-trips through from_json). A disk being detached carries
-    // "EmulatorDetachRemainingMs".
+    // "EmulatorDetachRemainingMs", one being attached "EmulatorAttachRemainingMs".
     std::string to_json(clock::time_point now) const;
 
-    // Completes the detaches whose time has come: the disk leaves DiskSet for the free disks.
+    // Completes the detaches whose time has come (the disk leaves DiskSet for the free disks)
+    // and the attaches (the disk shows in DiskSet).
     void settle(clock::time_point now);
 
     const key_pair* find_key(const std::string& public_key) const;
@@ -63,8 +67,10 @@ class emulator_state {
 
     // Moves an attached disk to the free disks (it keeps its Region/Zone from the owner).
     void release_disk(instance& owner, const std::string& disk_id);
-    // Moves a free disk into the instance's DiskSet at the given drive.
-    void attach_free_disk(const std::string& disk_id, instance& target, const std::string& drive);
+    // Moves a free disk into the instance's DiskSet at the given drive; with `completes_at`
+    // the attach is in progress until then.
+    void attach_free_disk(const std::string& disk_id, instance& target, const std::string& drive,
+                          std::optional<clock::time_point> completes_at = std::nullopt);
 
     // The DescribeCompShareInstance entry of one instance.
     static Poco::JSON::Object::Ptr describe(const instance& host);

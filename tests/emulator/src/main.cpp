@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     std::string listen = "127.0.0.1:0";
     std::string port_file, state_file, tls_cert, tls_key, request_log;
     int detach_delay_ms = 0;
+    int attach_delay_ms = 0;
     app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 = a free port)")
         ->capture_default_str();
     app.add_option("--port-file", port_file, "write the bound port here once listening");
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
     key->needs(cert);
     app.add_option("--detach-delay-ms", detach_delay_ms,
                    "how long a detached disk stays in DiskSet (detaching)")
+        ->check(CLI::Range(0, 3600000));
+    app.add_option("--attach-delay-ms", attach_delay_ms,
+                   "how long an attached disk takes to show in DiskSet (attaching)")
         ->check(CLI::Range(0, 3600000));
     app.add_option("--request-log", request_log, "append one JSON line per API request here");
     bool verbose = false;
@@ -121,6 +125,7 @@ int main(int argc, char** argv) {
         opts.tls_cert_file = tls_cert;
         opts.tls_key_file = tls_key;
         opts.detach_delay_ms = detach_delay_ms;
+        opts.attach_delay_ms = attach_delay_ms;
         opts.request_log_file = request_log;
         opts.verbose = verbose;
         compshare_emulator::server server(opts);

@@ -20,6 +20,8 @@ inline constexpr int device_mismatch = 8044;         // emulator choice
 inline constexpr int zone_mismatch = 8045;           // emulator choice (attach)
 inline constexpr int no_free_device = 8046;          // emulator choice (attach)
 inline constexpr int disk_not_found = 17041;         // UDisk code "UDisk ID does not exist"
+inline constexpr int disk_attaching = 17026;         // UDisk code "disk attaching" (detach)
+inline constexpr int attach_in_progress = 17056;     // UDisk code "attach in progress"
 inline constexpr int already_attached = 17057;       // UDisk code "already attached"
 inline constexpr int detach_in_progress = 17061;     // UDisk code "detach in progress, wait"
 

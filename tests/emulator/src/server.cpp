@@ -59,6 +59,9 @@ class server::impl {
         if (core_.opts().detach_delay_ms < 0) {
             throw emulator_error("detach_delay_ms must not be negative");
         }
+        if (core_.opts().attach_delay_ms < 0) {
+            throw emulator_error("attach_delay_ms must not be negative");
+        }
         Poco::Net::ServerSocket socket = listen_socket(core_.opts());
         port_ = socket.address().port();
         listen_fd_ = socket.impl()->sockfd();

@@ -115,3 +115,37 @@ TEST_CASE("emulator attach: no free device name", "[emulator][attach]") {
                                      {"UDiskId", "udisk-extra"}}),
                 8046, "no free device");
 }
+
+TEST_CASE("emulator attach: with a delay the disk is attaching, then listed",
+          "[emulator][attach]") {
+    compshare_emulator::options opts;
+    opts.attach_delay_ms = 60000;
+    opts.detach_delay_ms = 0;
+    compshare_emulator::server server(opts);
+    const auto port = server.port();
+    REQUIRE(call(port, detach("uhost-emu-stopped", "udisk-emu-data1", "/dev/vdb")).ret_code() == 0);
+    REQUIRE(call(port, attach("uhost-emu-stopped", "udisk-emu-data1")).ret_code() == 0);
+    // Not listed yet; a second attach is "in progress"; a detach is refused while attaching.
+    CHECK(disk_ids(port, "uhost-emu-stopped") == "bsd-emu-system,udisk-emu-data2");
+    check_error(call(port, attach("uhost-emu-stopped", "udisk-emu-data1")), 17056,
+                "being attached");
+    check_error(call(port, detach("uhost-emu-stopped", "udisk-emu-data1", "/dev/vdb")), 17026,
+                "being attached");
+    const auto inventory = call(port, {{"Action", "DescribeCompshareDisk"},
+                                       {"Region", "cn-wlcb"},
+                                       {"HostId", "uhost-emu-stopped"}});
+    INFO(inventory.body);
+    CHECK(inventory.body.find(R"("Status":"Attaching")") != std::string::npos);
+    CHECK(server.accepted("AttachCompshareDisk") == 1);
+
+    // The state document carries the time left; 0 completes it at the next request.
+    auto doc = server.state_json();
+    const std::string key = "EmulatorAttachRemainingMs";
+    const auto at = doc.find(key);
+    REQUIRE(at != std::string::npos);
+    const auto digits = doc.find_first_of("0123456789", at + key.size());
+    doc.replace(digits, doc.find_first_not_of("0123456789", digits) - digits, "0");
+    server.set_state(doc);
+    CHECK(disk_ids(port, "uhost-emu-stopped") == "bsd-emu-system,udisk-emu-data2,udisk-emu-data1");
+    CHECK(drive_of(port, "uhost-emu-stopped", "udisk-emu-data1") == "/dev/vdb");
+}

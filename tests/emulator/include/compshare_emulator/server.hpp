@@ -23,6 +23,7 @@ struct options {
     std::string state_json;                   // "" = built-in default state
     std::string tls_cert_file, tls_key_file;  // both set = HTTPS
     int detach_delay_ms = 0;       // a detached disk stays in DiskSet (detaching) this long
+    int attach_delay_ms = 0;       // an attached disk shows in DiskSet only after this long
     std::string request_log_file;  // "" = none; else one JSON line per API request (appended)
     bool verbose = false;          // also write each request's (masked) JSON line to stderr
 };
