@@ -1,7 +1,8 @@
 // Warm, in-process cost of one call, against a server on loopback.
 //   (a) floor: a fixed keep-alive POST of the same form body over a plain socket;
 //   (b) ah_plugin_invoke(detach) with Precheck false and Wait false (one API call);
-//   (c) the default path (precheck, detach, two confirming polls, PollIntervalSeconds 0.1).
+//   (c) the default path (precheck, detach, two confirming polls, PollIntervalSeconds 0.1);
+//   (d) ah_plugin_invoke(status): one read (DescribeCompShareInstance), what engines poll.
 // Modes alternate in rounds (order rotated each round) so drifting load hits them alike.
 // Run pinned to one CPU: `taskset -c 0 bench_warm` (client and server threads share it).
 // Servers: the in-process compshare-emulator, the in-process canned server (no cost of its own),
@@ -52,17 +53,17 @@ class instance {
     instance& operator=(const instance&) = delete;
 
     // The result JSON (checked by the caller once per mode).
-    std::string detach(const std::string& params) {
+    std::string detach(const std::string& params, const char* action = "detach") {
         const char* out = nullptr;
         size_t len = 0;
-        p_.invoke(instance_, "detach", params.data(), params.size(), &out, &len);
+        p_.invoke(instance_, action, params.data(), params.size(), &out, &len);
         return std::string(out, len);
     }
     // Same, without copying the result (the timed path).
-    bool detach_ok(const std::string& params) {
+    bool detach_ok(const std::string& params, const char* action = "detach") {
         const char* out = nullptr;
         size_t len = 0;
-        return p_.invoke(instance_, "detach", params.data(), params.size(), &out, &len) == AH_OK;
+        return p_.invoke(instance_, action, params.data(), params.size(), &out, &len) == AH_OK;
     }
 
   private:
@@ -127,6 +128,8 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     instance inst(lib, std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
                            R"(","private_key":")" + compshare_emulator::default_private_key +
                            R"(","base_url":")" + t.base_url + R"(","region":"cn-wlcb"})");
+    const std::string status_read =
+        R"({"UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1"})";
     bench::floor_client floor(t.base_url, detach_form_body());
 
     // Warm up and check each path once: a wrong answer must not pass as a fast one.
@@ -143,6 +146,12 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     }
     if (t.default_path) {
         t.prepare();
+        r = inst.detach(status_read, "status");
+        if (r.find(R"("status":"read")") == std::string::npos) {
+            std::fprintf(stderr, "%s: (d) unexpected result: %s\n", t.name.c_str(), r.c_str());
+            return 1;
+        }
+        t.prepare();
         r = inst.detach(full);
         if (r.find(R"("status":"detached")") == std::string::npos ||
             r.find(R"("polls":2)") == std::string::npos) {
@@ -151,7 +160,7 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
         }
     }
 
-    std::vector<double> a, b, c, naps, floor_seq;
+    std::vector<double> a, b, c, d, naps, floor_seq;
     int failures = 0;
     auto timed = [&](std::vector<double>& into, const std::function<bool()>& call, int n) {
         for (int i = 0; i < n; ++i) {
@@ -195,14 +204,21 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
                     o.c_calls);
             }
         },
+        [&] {
+            if (t.default_path) {
+                timed(
+                    d, [&] { return inst.detach_ok(status_read, "status"); }, o.calls);
+            }
+        },
     };
+    constexpr int mode_count = sizeof modes / sizeof modes[0];
     for (int round = 0; round < o.rounds; ++round) {
-        for (int k = 0; k < 3; ++k) {
-            modes[(round + k) % 3]();
+        for (int k = 0; k < mode_count; ++k) {
+            modes[(round + k) % mode_count]();
         }
     }
     const summary sa = summarise(a), sb = summarise(b), sc = summarise(c), sn = summarise(naps),
-                  sf = summarise(floor_seq);
+                  sf = summarise(floor_seq), sd = summarise(d);
     std::printf("\n== %s (%s) — %d rounds, per-call microseconds ==\n", t.name.c_str(),
                 t.base_url.c_str(), o.rounds);
     std::printf("%-34s %8s %10s %10s %10s %8s\n", "path", "calls", "median", "p99", "min",
@@ -212,6 +228,8 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     std::printf("%-34s %8zu %10.1f %10.1f %10.1f %8.2f\n", "(b) invoke, one API call", sb.n,
                 sb.median_us, sb.p99_us, sb.min_us, sb.median_us / sa.median_us);
     if (t.default_path) {
+        std::printf("%-34s %8zu %10.1f %10.1f %10.1f %8.2f\n", "(d) status, one read", sd.n,
+                    sd.median_us, sd.p99_us, sd.min_us, sd.median_us / sa.median_us);
         std::printf("%-34s %8zu %10.1f %10.1f %10.1f\n", "(c) default path (4 calls+2x0.1s)", sc.n,
                     sc.median_us, sc.p99_us, sc.min_us);
         std::printf("%-34s %8zu %10.1f %10.1f %10.1f\n", "    the two 0.1 s naps alone", sn.n,
@@ -232,9 +250,9 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     std::printf("    connections accepted by the server: %s\n", t.connections().c_str());
     std::printf(
         "RESULT %s a_median=%.1f a_p99=%.1f b_median=%.1f b_p99=%.1f c_median=%.1f "
-        "c_p99=%.1f naps_median=%.1f c_floor_median=%.1f failures=%d\n",
+        "c_p99=%.1f naps_median=%.1f c_floor_median=%.1f d_median=%.1f d_p99=%.1f failures=%d\n",
         t.name.c_str(), sa.median_us, sa.p99_us, sb.median_us, sb.p99_us, sc.median_us, sc.p99_us,
-        sn.median_us, sf.median_us, failures);
+        sn.median_us, sf.median_us, sd.median_us, sd.p99_us, failures);
     return failures == 0 ? 0 : 1;
 }
 

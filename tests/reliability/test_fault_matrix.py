@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Every emulator fault mode at each phase of a detach, end to end through the
-actionhost binary. One subTest per cell. Each cell asserts exactly: the exit code, the result's
-status / error.type (valid against the manifest's result_schema), how many detaches the emulator
-accepted (never more than one), the deadline, and no canary or Signature in any output.
+"""Every emulator fault mode at each phase of a detach, of an attach (its write) and of a
+status read, end to end through the actionhost binary. One subTest per cell. Each cell asserts exactly: the exit code, the result's
+status / error.type (valid against the manifest's result_schema), how many writes (detaches or
+attaches) the emulator accepted (never more than one), the deadline, and no canary or Signature in any output.
 
 Phases: precheck (the first DescribeCompShareInstance), detach before / after the emulator
-processed it ("apply"), poll (Precheck false, so the first Describe is the first poll).
+processed it ("apply"), poll (Precheck false, so the first Describe is the first poll); attach
+before / after (the free disk udisk-free onto the stopped instance; its precheck and polls are
+the same reads as detach's); status (its one Describe).
 Persistence: "once" (times 1) and "always" (every matching request).
 Config: timeout_seconds 1, max_retries 1 (one retry, backoff at most 200 ms); params
 WaitTimeoutSeconds 2, PollIntervalSeconds 0.1.
@@ -45,12 +47,17 @@ MODES = {
     "string": {"mode": "string_ret_code"},
 }
 
-PHASES = {  # phase -> (action, apply, extra params)
-    "precheck": ("DescribeCompShareInstance", "before", {}),
-    "detach-before": ("DetachCompshareDisk", "before", {}),
-    "detach-after": ("DetachCompshareDisk", "after", {}),
-    "poll": ("DescribeCompShareInstance", "before", {"Precheck": False, "Device": "/dev/vdb"}),
+PHASES = {  # phase -> (faulted API action, apply, extra params, actionhost action)
+    "precheck": ("DescribeCompShareInstance", "before", {}, "detach"),
+    "detach-before": ("DetachCompshareDisk", "before", {}, "detach"),
+    "detach-after": ("DetachCompshareDisk", "after", {}, "detach"),
+    "poll": ("DescribeCompShareInstance", "before", {"Precheck": False, "Device": "/dev/vdb"},
+             "detach"),
+    "attach-before": ("AttachCompshareDisk", "before", {"UDiskId": "udisk-free"}, "attach"),
+    "attach-after": ("AttachCompshareDisk", "after", {"UDiskId": "udisk-free"}, "attach"),
+    "status": ("DescribeCompShareInstance", "before", {}, "status"),
 }
+WRITES = {"detach": "DetachCompshareDisk", "attach": "AttachCompshareDisk", "status": None}
 
 TIMES = {"once": 1, "always": 1000}
 
@@ -144,14 +151,37 @@ EXPECTED = {
     },
 }
 
-SUCCESS_STATUSES = {"detached", "already_detached", "detach_requested", "would_detach"}
+
+
+def renamed(table, names):
+    """A phase's expectations with the success status renamed (detached -> attached)."""
+    return {times: {mode: (names.get(cell[0], cell[0]),) + cell[1:] for mode, cell in row.items()}
+            for times, row in table.items()}
+
+
+# attach's write behaves as detach's (the same safe send): its outcomes are detach's, except
+# that 17061 is not "in progress" for an attach but "still detaching elsewhere" (Transient).
+ATTACHED = {"detached": "attached"}
+EXPECTED["attach-before"] = renamed(EXPECTED["detach-before"], ATTACHED)
+EXPECTED["attach-after"] = renamed(EXPECTED["detach-after"], ATTACHED)
+for _times in TIMES:
+    EXPECTED["attach-before"][_times]["rc17061"] = ("Transient", 6, 0)
+    EXPECTED["attach-after"][_times]["rc17061"] = ("Transient", 6, 1)
+# status reads once, like the precheck, and never writes.
+EXPECTED["status"] = {
+    times: {mode: ("read" if cell[0] == "detached" else cell[0], cell[1], 0)
+            for mode, cell in row.items()}
+    for times, row in EXPECTED["precheck"].items()}
+
+SUCCESS_STATUSES = {"detached", "already_detached", "detach_requested", "would_detach",
+                    "attached", "read"}
 
 
 def deadline(outcome, records, retries):
     """The most a run may take: the waits the config and params allow, plus slack."""
     delayed = sum(1 for r in records if (r.get("fault") or {}).get("mode") == "delay")
     bound = SLACK_S + delayed * TIMEOUT_S + retries * BACKOFF_CAP_S
-    if outcome in ("detached", "WaitTimeout"):
+    if outcome in ("detached", "attached", "WaitTimeout"):
         bound += WAIT_S + POLL_S
     return bound
 
@@ -163,25 +193,31 @@ class FaultMatrix(unittest.TestCase):
     figures = []
 
     def run_cell(self, phase, times, mode):
-        action, apply, extra = PHASES[phase]
+        action, apply, extra, verb = PHASES[phase]
         outcome, exit_code, accepted = EXPECTED[phase][times][mode]
         fault = dict(MODES[mode], action=action, apply=apply, times=TIMES[times])
         params = {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST, "UDiskId": rs.DATA_DISK,
                   "WaitTimeoutSeconds": WAIT_S, "PollIntervalSeconds": POLL_S}
         params.update(extra)
+        if verb == "status":
+            params = {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST}
+        state = rs.canary_state()
+        state["Disks"] = [{"DiskId": "udisk-free", "Region": "cn-wlcb", "Zone": "cn-wlcb-01",
+                           "Size": 200}]
         with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
-            with rs.Emulator(tmp) as emu:
+            with rs.Emulator(tmp, state=state) as emu:
                 emu.add_fault(fault)
                 run = rs.run_detach(tmp, rs.config_for(emu.url, timeout_seconds=TIMEOUT_S,
-                                                       max_retries=MAX_RETRIES), params)
+                                                       max_retries=MAX_RETRIES), params,
+                                    action=verb)
             records = emu.records
         context = f"{phase}/{times}/{mode} fault={fault}\n{run!r}"
-        result = rs.check_result(self, run)
+        result = rs.check_result(self, run, action=verb)
         self.assertEqual(run.code, exit_code, context)
         if outcome in SUCCESS_STATUSES:
             self.assertTrue(result["ok"], context)
             self.assertEqual(result["status"], outcome, context)
-            self.assertTrue(result["changed"], context)
+            self.assertEqual(result["changed"], verb != "status", context)
         else:
             self.assertFalse(result["ok"], context)
             self.assertEqual(result["error"]["type"], outcome, context)
@@ -190,20 +226,24 @@ class FaultMatrix(unittest.TestCase):
             if outcome in ("AuthFailed", "ApiError"):
                 self.assertEqual(result["error"]["ret_code"], MODES[mode]["ret_code"], context)
         got_accepted = sum(1 for r in records
-                           if r["action"] == "DetachCompshareDisk" and r["ret_code"] == 0)
+                           if r["action"] == WRITES[verb] and r["ret_code"] == 0)
+        if verb == "status":  # it only reads
+            self.assertEqual([r["action"] for r in records
+                              if not r["action"].startswith("Describe")], [], context)
         self.assertLessEqual(got_accepted, 1, context)
         self.assertEqual(got_accepted, accepted, context)
         # A result that says nothing was sent must be true to the emulator's log.
-        # detach_sent ("sent and accepted, or may have reached the service") never hides an
-        # accepted detach, except where an "after" fault made the service deny what it did (an
-        # auth or API error answer to a processed request); changed follows detach_sent.
-        if got_accepted and not (phase == "detach-after" and not result["ok"]):
-            self.assertTrue(result["detach_sent"], context)
+        # <verb>_sent ("sent and accepted, or may have reached the service") never hides an
+        # accepted write, except where an "after" fault made the service deny what it did (an
+        # auth or API error answer to a processed request); changed follows it.
+        sent = verb + "_sent"
+        if got_accepted and not (phase.endswith("-after") and not result["ok"]):
+            self.assertTrue(result[sent], context)
             self.assertTrue(result["changed"], context)
-        if "detach_sent" in result:
-            self.assertEqual(result["changed"], result["detach_sent"], context)
-            self.assertEqual(result["status"] == "detach_requested",
-                             result["detach_sent"] and not result["ok"], context)
+        if sent in result:
+            self.assertEqual(result["changed"], result[sent], context)
+            self.assertEqual(result["status"] == verb + "_requested",
+                             result[sent] and not result["ok"], context)
         retries = sum(1 for r in records) - 1
         bound = deadline(outcome, records, max(retries, 0))
         self.assertLess(run.elapsed, bound, context)
@@ -243,7 +283,8 @@ class FaultMatrix(unittest.TestCase):
         cells = {(f[0], f[1], f[2]): f for f in cls.figures}
         columns = [(phase, times) for phase in PHASES for times in TIMES]
         short = {"precheck": "pre", "detach-before": "det-b", "detach-after": "det-a",
-                 "poll": "poll", "once": "1", "always": "*"}
+                 "poll": "poll", "attach-before": "att-b", "attach-after": "att-a",
+                 "status": "stat", "once": "1", "always": "*"}
         lines = ["mode      " + " ".join(f"{short[p] + '/' + short[t]:>8}" for p, t in columns)]
         for mode in MODES:
             row = []
