@@ -9,7 +9,11 @@
 // The disks come back between rounds through server::set_state(). Wait:false and a detach delay
 // of 0, so no invocation sleeps. Prints the figures; exit code 0 = all checks passed.
 //
-// Usage: soak_detach [--invokes N] [--warmup N] [--no-rss-check]
+// --action move: each disk is detached and attached back (two invocations, attach_requested,
+// one accepted AttachCompshareDisk each); --action status: each disk's place is read (no write
+// may reach the emulator).
+//
+// Usage: soak_detach [--action detach|move|status] [--invokes N] [--warmup N] [--no-rss-check]
 #include "fleet_state.hpp"
 #include "plugin_instance.hpp"
 #include "plugin_library.hpp"
@@ -48,6 +52,7 @@ struct soak_options {
     int invokes = 10000;
     int warmup = 1000;
     bool rss_check = true;
+    std::string action = "detach";  // detach, move (detach then attach) or status
 };
 
 soak_options parse_args(int argc, char** argv) {
@@ -58,6 +63,10 @@ soak_options parse_args(int argc, char** argv) {
             o.invokes = std::stoi(argv[++i]);
         } else if (arg == "--warmup" && i + 1 < argc) {
             o.warmup = std::stoi(argv[++i]);
+        } else if (arg == "--action" && i + 1 < argc) {
+            o.action = argv[++i];
+            if (o.action != "detach" && o.action != "move" && o.action != "status")
+                throw std::invalid_argument("--action must be detach, move or status");
         } else if (arg == "--no-rss-check") {
             o.rss_check = false;
         } else {
@@ -100,11 +109,13 @@ class detacher {
              const std::string& config)
         : instance_(std::move(library), config, nullptr) {}
 
-    // Throws unless the result is a JSON object saying the detach of `udisk` was requested.
-    void detach(const std::string& uhost, const std::string& udisk) {
+    // Throws unless the result is a JSON object with ok true and the `expected` status.
+    void run(const char* action, const std::string& uhost, const std::string& udisk,
+             const char* expected) {
+        const std::string wait = std::string(action) == "status" ? "" : R"(,"Wait":false)";
         const std::string params =
-            R"({"UHostId":")" + uhost + R"(","UDiskId":")" + udisk + R"(","Wait":false})";
-        const auto outcome = instance_.invoke("detach", params);
+            R"({"UHostId":")" + uhost + R"(","UDiskId":")" + udisk + "\"" + wait + "}";
+        const auto outcome = instance_.invoke(action, params);
         const std::string& json = outcome.result_json;
         Poco::JSON::Object::Ptr object;
         try {
@@ -113,7 +124,7 @@ class detacher {
         } catch (const std::exception&) {  // Poco::Exception included: reported below
         }
         if (outcome.status != AH_OK || !object ||
-            object->optValue<std::string>("status", "") != "detach_requested" ||
+            object->optValue<std::string>("status", "") != expected ||
             !object->optValue<bool>("ok", false)) {
             throw std::runtime_error("unexpected result for " + udisk + " (status " +
                                      std::to_string(outcome.status) + "): " + json);
@@ -153,20 +164,33 @@ figures run(const soak_options& o) {
             int this_round = 0;
             for (int h = 0; h < pool_hosts && done < o.invokes; ++h) {
                 for (int d = 0; d < disks_per_host && done < o.invokes; ++d) {
-                    plugin.detach(pool.host_id(h), pool.disk_id(h, d));
+                    const auto host = pool.host_id(h), disk = pool.disk_id(h, d);
+                    if (o.action == "status") {
+                        plugin.run("status", host, disk, "read");
+                    } else {
+                        plugin.run("detach", host, disk, "detach_requested");
+                    }
+                    if (o.action == "move") {
+                        plugin.run("attach", host, disk, "attach_requested");
+                        ++done;
+                    }
                     ++this_round;
-                    if (++done == o.warmup) {
+                    if (++done >= o.warmup && f.rss_warm == 0) {
                         f.rss_warm = resident_bytes();
                         f.fds_warm = open_fds();
                     }
                 }
             }
-            if (server.accepted("DetachCompshareDisk") != this_round ||
-                server.count("DetachCompshareDisk") != this_round) {
+            const int writes = o.action == "status" ? 0 : this_round;
+            const int attaches = o.action == "move" ? this_round : 0;
+            if (server.accepted("DetachCompshareDisk") != writes ||
+                server.count("DetachCompshareDisk") != writes ||
+                server.accepted("AttachCompshareDisk") != attaches ||
+                server.count("AttachCompshareDisk") != attaches) {
                 throw std::runtime_error(
-                    "the emulator did not accept exactly one detach per "
-                    "invocation in a round of " +
-                    std::to_string(this_round));
+                    "the emulator did not accept exactly one detach (and attach) per disk "
+                    "in a round of " +
+                    std::to_string(this_round) + " disks");
             }
         }
         f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -185,9 +209,9 @@ int main(int argc, char** argv) {
         const auto f = run(o);
         const long growth = f.rss_end - f.rss_warm;
         std::printf(
-            "soak: %d detach invocations, all results valid (detach_requested, one "
-            "accepted DetachCompshareDisk each)\n",
-            o.invokes);
+            "soak: %d %s invocations, all results valid (detach: detach_requested, attach: "
+            "attach_requested, one accepted request each; status: read, no write)\n",
+            o.invokes, o.action.c_str());
         std::printf("soak: %.1f s, %.0f results/s\n", f.seconds, o.invokes / f.seconds);
         std::printf(
             "soak: RSS after %d warm-up invocations %.1f KiB, at the end %.1f KiB, "
