@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bad input through every door of compshare-disk.detach, each answered with a
+"""Bad input through every door of compshare-disk.detach (and attach), each answered with a
 clear error and a documented exit code (CLI) or ah_status (C ABI), and no canary in any
 output. Size limits: the host refuses params/config documents over 1 MiB (1048576 bytes), the
 plugin params blobs over 64 KiB (65536 bytes), both before parsing.
@@ -41,6 +41,8 @@ def padded_object(size, params=PARAMS):
 
 class Door(unittest.TestCase):
     tmp = None
+    ACTION = "detach"  # the action every door below is tried on (a subclass changes it)
+    DRY_STATUS = "would_detach"  # its dry run of PARAMS against the emulator
 
     def setUp(self):
         self._dir = tempfile.TemporaryDirectory(prefix="reliability-input-")
@@ -57,14 +59,15 @@ class Door(unittest.TestCase):
         return path
 
     def detach(self, params_arg, stdin=None, config=None, binary_stdin=False):
-        return rs.actionhost("run", "compshare-disk.detach", "--config", config or self.config,
+        return rs.actionhost("run", "compshare-disk." + self.ACTION, "--config",
+                             config or self.config,
                              "--params", params_arg, stdin=stdin, binary_input=binary_stdin)
 
     def refused(self, run, error_type, code, *fragments, host=False):
         """One JSON result (strict UTF-8), the exit code, the error type, the message."""
         raw = run.stdout
         self.assertEqual(run.code, code, repr(run))
-        result = rs.check_result(self, run, schema=not host)
+        result = rs.check_result(self, run, schema=not host, action=self.ACTION)
         self.assertIs(result["ok"], False)
         self.assertEqual(result["error"]["type"], error_type, repr(run))
         self.assertIs(result["error"]["retryable"], False)
@@ -72,7 +75,7 @@ class Door(unittest.TestCase):
             self.assertEqual(sorted(result), ["error", "ok"], repr(run))
             self.assertIn("actionhost: ", run.stderr)
         else:  # the plugin refused it: nothing was sent
-            self.assertIs(result["detach_sent"], False, repr(run))
+            self.assertIs(result[self.ACTION + "_sent"], False, repr(run))
             self.assertEqual(result["timing"]["api_calls"], 0, repr(run))
         for fragment in fragments:
             self.assertIn(fragment, result["error"]["message"], repr(run))
@@ -139,7 +142,8 @@ class CliParams(Door):
             run = self.detach(self.file("at.json", padded_object(PLUGIN_LIMIT, dry)),
                               config=config)
         self.assertEqual(run.code, 0, repr(run))
-        self.assertEqual(rs.check_result(self, run)["status"], "would_detach")
+        self.assertEqual(rs.check_result(self, run, action=self.ACTION)["status"],
+                         self.DRY_STATUS)
         SECRETS.check(self, run, rs.signatures_of(emu.records))
         # 65537 bytes are refused for their size, before parsing: even invalid JSON says so.
         self.refused(self.detach(self.file("over.json", padded_object(PLUGIN_LIMIT + 1))),
@@ -224,7 +228,7 @@ class CliParams(Door):
                     self.refused(run, "InvalidParameter", 2, 'duplicate member name "DryRun"',
                                  host=True)
         batch = self.file("dup.jsonl", '{"a":1,"a":2}\n')
-        run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config, "--batch",
+        run = rs.actionhost("run", "compshare-disk." + self.ACTION, "--config", self.config, "--batch",
                             batch)
         self.assertEqual(run.code, 2, repr(run))
         self.assertIn('line 1: invalid JSON at line 1, column 8: duplicate member name "a"',
@@ -294,7 +298,7 @@ class CliParams(Door):
         lines = [b"not json", b"[1]", b"", b'{"a":1}\0x', b"\xff\xfe",
                  b'{"a":"' + b"x" * (HOST_LIMIT + 1) + b'"}', b'{"UHostId":"a\\u0000"}']
         batch = self.file("in.jsonl", b"\n".join(lines) + b"\n")
-        run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config, "--batch",
+        run = rs.actionhost("run", "compshare-disk." + self.ACTION, "--config", self.config, "--batch",
                             batch)
         self.assertEqual(run.code, 2, repr(run))
         results = [json.loads(line) for line in run.stdout.splitlines()]
@@ -309,23 +313,24 @@ class CliParams(Door):
                 self.assertIn(f"line {number}: ", result["error"]["message"])
                 self.assertIn(fragment, result["error"]["message"])
             else:  # valid JSON: the plugin refused it
-                self.assertEqual(rs.RESULT_VALIDATOR.is_valid(result), True)
+                self.assertEqual(rs.RESULT_VALIDATORS[self.ACTION].is_valid(result), True)
         SECRETS.check(self, run)
 
     def test_timeout_values(self):
         for value in ("-1", "0", "-0", "nan", "abc"):
             with self.subTest(timeout=value):
-                run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config,
+                run = rs.actionhost("run", "compshare-disk." + self.ACTION, "--config", self.config,
                                     "--params", json.dumps(PARAMS), "--timeout=" + value)
                 self.refused(run, "Usage", 2, "--timeout", host=True)
         # Infinite or huge timeouts are clamped (ten years), never overflow the clock: the run
         # ends on its own (nothing listens on port 9: Transient).
         for value in ("inf", "1e400", "1e308"):
             with self.subTest(timeout=value):
-                run = rs.actionhost("run", "compshare-disk.detach", "--config", self.config,
+                run = rs.actionhost("run", "compshare-disk." + self.ACTION, "--config", self.config,
                                     "--params", json.dumps(PARAMS), "--timeout=" + value)
                 self.assertEqual(run.code, 6, repr(run))
-                self.assertEqual(rs.check_result(self, run)["error"]["type"], "Transient")
+                self.assertEqual(rs.check_result(self, run, action=self.ACTION)["error"]["type"],
+                                 "Transient")
                 SECRETS.check(self, run)
 
     def test_credentials_in_params_are_not_echoed(self):
@@ -334,6 +339,13 @@ class CliParams(Door):
                 run = self.detach(json.dumps(dict(PARAMS, **{key: rs.PRIVATE_KEY})))
                 result = self.refused(run, "InvalidParameter", 2, key, "looks like a credential")
                 self.assertNotIn(rs.PRIVATE_KEY, json.dumps(result))
+
+
+class CliParamsAttach(CliParams):
+    """The same doors for compshare-disk.attach (PARAMS' disk is already on the instance, so
+    its dry run is already_attached; Device is an unknown parameter there)."""
+    ACTION = "attach"
+    DRY_STATUS = "already_attached"
 
 
 class Manifests(Door):
