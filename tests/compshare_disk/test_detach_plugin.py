@@ -141,6 +141,14 @@ class SchemaCase(unittest.TestCase):
         self.check_result(status, result, last_error)
         return status, result
 
+    def invoke_once(self, config, params, on_event=None, valid=True):
+        """One invocation on a fresh plugin instance: (status, result)."""
+        plugin = Plugin(config, on_event)
+        try:
+            return self.run_detach(plugin, params, valid)
+        finally:
+            plugin.close()
+
     def scenario(self, params, state=None, detach_delay_ms=0, faults=(), on_event=None,
                  config_extra=None):
         with emulator(state, detach_delay_ms) as emu:
@@ -527,20 +535,14 @@ class AttachScenarios(SchemaCase):
 
     def test_invalid_parameter_and_credentials_missing(self):
         with emulator() as emu:
-            plugin = Plugin(config_for(emu))
-            try:
-                status, result = self.run_detach(plugin, params(Device="/dev/vdb"), valid=False)
-                self.assertEqual(status, AH_INVALID_ARGUMENT)
-                self.assertEqual(result["error"]["type"], "InvalidParameter")
-            finally:
-                plugin.close()
+            status, result = self.invoke_once(config_for(emu), params(Device="/dev/vdb"),
+                                              valid=False)
+            self.assertEqual((status, result["error"]["type"]),
+                             (AH_INVALID_ARGUMENT, "InvalidParameter"))
         with isolated_credentials(), emulator() as emu:
-            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})
-            try:
-                _, result = self.run_detach(plugin, params(disk=FREE))
-                self.assertEqual(result["error"]["type"], "CredentialsMissing")
-            finally:
-                plugin.close()
+            _, result = self.invoke_once({"base_url": emu.url, "region": "cn-wlcb"},
+                                         params(disk=FREE))
+            self.assertEqual(result["error"]["type"], "CredentialsMissing")
 
     def test_cancelled(self):
         def cancel_on_precheck(plugin, event):
@@ -591,30 +593,20 @@ class StatusScenarios(SchemaCase):
 
     def test_invalid_parameter_cancelled_credentials_missing(self):
         with emulator() as emu:
-            plugin = Plugin(config_for(emu))
-            try:
-                status, result = self.run_detach(plugin, {"UHostId": STOPPED, "Wait": True},
-                                                 valid=False)
-                self.assertEqual((status, result["error"]["type"]),
-                                 (AH_INVALID_ARGUMENT, "InvalidParameter"))
-            finally:
-                plugin.close()
+            status, result = self.invoke_once(config_for(emu),
+                                              {"UHostId": STOPPED, "Wait": True}, valid=False)
+            self.assertEqual((status, result["error"]["type"]),
+                             (AH_INVALID_ARGUMENT, "InvalidParameter"))
             emu.add_fault({"action": "DescribeCompShareInstance", "mode": "http_status",
                            "status": 503})
-            plugin = Plugin(config_for(emu),
-                            lambda p, event: p.cancel() if event["event"] == "retry" else None)
-            try:
-                status, result = self.run_detach(plugin, {"UHostId": STOPPED})
-                self.assertEqual((status, result["status"]), (AH_CANCELLED, "cancelled"))
-            finally:
-                plugin.close()
+            status, result = self.invoke_once(
+                config_for(emu), {"UHostId": STOPPED},
+                lambda p, event: p.cancel() if event["event"] == "retry" else None)
+            self.assertEqual((status, result["status"]), (AH_CANCELLED, "cancelled"))
         with isolated_credentials(), emulator() as emu:
-            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})
-            try:
-                _, result = self.run_detach(plugin, {"UHostId": STOPPED})
-                self.assertEqual(result["error"]["type"], "CredentialsMissing")
-            finally:
-                plugin.close()
+            _, result = self.invoke_once({"base_url": emu.url, "region": "cn-wlcb"},
+                                         {"UHostId": STOPPED})
+            self.assertEqual(result["error"]["type"], "CredentialsMissing")
 
 
 ATTACH_VALID = [
