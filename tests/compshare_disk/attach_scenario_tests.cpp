@@ -431,3 +431,38 @@ TEST_CASE("compshare_disk attach: a slow attach is waited for, and never sent tw
         CHECK(emu.accepted(attach) == 1);
     }
 }
+
+TEST_CASE("compshare_disk attach: a Zone the instance is not in is InvalidParameter naming both",
+          "[attach]") {
+    auto emu = free_disk_emulator();
+    // A reply (the zone filter aside) that places the instance in another zone.
+    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
+                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
+                  R"(\"Zone\":\"cn-wlcb-02\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
+                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\"}]}]}"})");
+    plugin_instance plugin(plugin_config(emu));
+    const auto r = run_attach(plugin, stopped_host, free_disk, R"("Zone":"cn-wlcb-01")");
+    INFO(r.json);
+    check_shape(r);
+    CHECK(r.status == AH_INVALID_ARGUMENT);
+    CHECK(r.error_type() == "InvalidParameter");
+    CHECK_THAT(text(r, "message"), Catch::Contains("cn-wlcb-01") && Catch::Contains("cn-wlcb-02"));
+    CHECK(emu.count(attach) == 0);
+}
+
+TEST_CASE("compshare_disk attach: a disk listed without a device is not taken as attached",
+          "[attach]") {
+    auto emu = free_disk_emulator();
+    // The disk already listed, but with a Drive that is no device path: not believed.
+    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
+                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
+                  R"(\"Zone\":\"cn-wlcb-01\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
+                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\"},{\"DiskId\":)"
+                  R"(\"udisk-free\",\"IsBoot\":\"False\",\"Drive\":\"\"}]}]}"})");
+    plugin_instance plugin(plugin_config(emu));
+    const auto r = run_attach(plugin, stopped_host, free_disk);
+    INFO(r.json);
+    CHECK(r.error_type() == "Transient");
+    CHECK_THAT(text(r, "message"), Catch::Contains("malformed reply"));
+    CHECK(emu.count(attach) == 0);
+}

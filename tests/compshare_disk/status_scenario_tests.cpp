@@ -164,3 +164,26 @@ TEST_CASE("compshare_disk status: cancel", "[status]") {
     CHECK(r.status_text() == "cancelled");
     check_only_reads(emu);
 }
+
+TEST_CASE("compshare_disk status: a Drive that is no device path is reported as null", "[status]") {
+    server emu(emulator_options());
+    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
+                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
+                  R"(\"Zone\":\"cn-wlcb-01\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
+                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\",\"Size\":\"big\"},)"
+                  R"({\"DiskId\":\"udisk-emu-data1\",\"IsBoot\":\"False\",)"
+                  R"(\"Drive\":\"/dev/../x\\u001b[2J\",\"DiskType\":7}]}]}"})");
+    plugin_instance plugin(plugin_config(emu));
+    const auto r = run_status(plugin, host_disk_params(stopped_host, data1));
+    INFO(r.json);
+    check_shape(r);
+    CHECK(r.status == AH_OK);
+    const auto disk = r.result->getObject("disk");
+    CHECK(disk->getValue<bool>("attached"));
+    CHECK(disk->isNull("device"));
+    const auto disks = r.result->getArray("disks");
+    CHECK(disks->getObject(0)->isNull("size_gb"));  // "big" is no size
+    CHECK(disks->getObject(1)->isNull("type"));     // 7 is no type
+    CHECK(r.json.find("/dev/..") == std::string::npos);
+    CHECK_THAT(r.result->getValue<std::string>("message"), Catch::Contains("no device reported"));
+}
