@@ -436,10 +436,9 @@ TEST_CASE("compshare_disk attach: a Zone the instance is not in is InvalidParame
           "[attach]") {
     auto emu = free_disk_emulator();
     // A reply (the zone filter aside) that places the instance in another zone.
-    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
-                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
-                  R"(\"Zone\":\"cn-wlcb-02\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
-                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\"}]}]}"})");
+    emu.add_fault(describe_reply_fault(
+        R"({"UHostId":"uhost-emu-stopped","Zone":"cn-wlcb-02","State":"Stopped",)"
+        R"("DiskSet":[{"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"}]})"));
     plugin_instance plugin(plugin_config(emu));
     const auto r = run_attach(plugin, stopped_host, free_disk, R"("Zone":"cn-wlcb-01")");
     INFO(r.json);
@@ -454,11 +453,10 @@ TEST_CASE("compshare_disk attach: a disk listed without a device is not taken as
           "[attach]") {
     auto emu = free_disk_emulator();
     // The disk already listed, but with a Drive that is no device path: not believed.
-    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
-                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
-                  R"(\"Zone\":\"cn-wlcb-01\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
-                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\"},{\"DiskId\":)"
-                  R"(\"udisk-free\",\"IsBoot\":\"False\",\"Drive\":\"\"}]}]}"})");
+    emu.add_fault(describe_reply_fault(
+        R"({"UHostId":"uhost-emu-stopped","Zone":"cn-wlcb-01","State":"Stopped","DiskSet":[)"
+        R"({"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"},)"
+        R"({"DiskId":"udisk-free","IsBoot":"False","Drive":""}]})"));
     plugin_instance plugin(plugin_config(emu));
     const auto r = run_attach(plugin, stopped_host, free_disk);
     INFO(r.json);

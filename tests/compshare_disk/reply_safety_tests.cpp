@@ -20,14 +20,6 @@ namespace {
 const char* detach = "DetachCompshareDisk";
 
 // A DescribeCompShareInstance canned reply listing `hosts_json` (an emulator "body" fault).
-std::string describe_reply_fault(const std::string& hosts_json, int times = 1) {
-    const std::string body =
-        R"({"Action":"DescribeCompShareInstanceResponse","RetCode":0,"UHostSet":[)" + hosts_json +
-        "]}";
-    return R"({"action":"DescribeCompShareInstance","mode":"body","times":)" +
-           std::to_string(times) + ",\"body\":" + actionhost::json_quote(body) + "}";
-}
-
 const std::string system_disk_json =
     R"({"DiskId":"bsd-emu-system","IsBoot":"True","Drive":"/dev/vda"})";
 const std::string data1_disk_json =

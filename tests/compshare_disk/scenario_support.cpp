@@ -79,6 +79,14 @@ std::string free_disk_json(const std::string& id, const std::string& zone) {
            ",\"Region\":\"cn-wlcb\",\"Zone\":" + actionhost::json_quote(zone) + ",\"Size\":200}";
 }
 
+std::string describe_reply_fault(const std::string& hosts_json, int times) {
+    const std::string body =
+        R"({"Action":"DescribeCompShareInstanceResponse","RetCode":0,"UHostSet":[)" + hosts_json +
+        "]}";
+    return R"({"action":"DescribeCompShareInstance","mode":"body","times":)" +
+           std::to_string(times) + ",\"body\":" + actionhost::json_quote(body) + "}";
+}
+
 std::vector<std::string> logged_actions(const compshare_emulator::server& server) {
     const auto log = parse_json_object(server.requests_json())->getArray("requests");
     std::vector<std::string> actions;

@@ -46,6 +46,10 @@ std::string default_state_with_free_disks(const std::string& disks_json);
 std::string free_disk_json(const std::string& id, const std::string& zone = "cn-wlcb-01");
 inline constexpr const char* free_disk = "udisk-free";
 
+// A fault document: the next `times` DescribeCompShareInstance answered with RetCode 0 and
+// exactly these instances (JSON objects, comma-separated) in their UHostSet.
+std::string describe_reply_fault(const std::string& hosts_json, int times = 1);
+
 // The actions the emulator's request log holds, in order.
 std::vector<std::string> logged_actions(const compshare_emulator::server& server);
 

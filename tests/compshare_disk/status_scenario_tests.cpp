@@ -167,12 +167,11 @@ TEST_CASE("compshare_disk status: cancel", "[status]") {
 
 TEST_CASE("compshare_disk status: a Drive that is no device path is reported as null", "[status]") {
     server emu(emulator_options());
-    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"body","body":)"
-                  R"("{\"RetCode\":0,\"UHostSet\":[{\"UHostId\":\"uhost-emu-stopped\",)"
-                  R"(\"Zone\":\"cn-wlcb-01\",\"State\":\"Stopped\",\"DiskSet\":[{\"DiskId\":)"
-                  R"(\"bsd-1\",\"IsBoot\":\"True\",\"Drive\":\"/dev/vda\",\"Size\":\"big\"},)"
-                  R"({\"DiskId\":\"udisk-emu-data1\",\"IsBoot\":\"False\",)"
-                  R"(\"Drive\":\"/dev/../x\\u001b[2J\",\"DiskType\":7}]}]}"})");
+    emu.add_fault(describe_reply_fault(
+        R"({"UHostId":"uhost-emu-stopped","Zone":"cn-wlcb-01","State":"Stopped","DiskSet":[)"
+        R"({"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda","Size":"big"},)"
+        R"({"DiskId":"udisk-emu-data1","IsBoot":"False","Drive":"/dev/../x\u001b[2J",)"
+        R"("DiskType":7}]})"));
     plugin_instance plugin(plugin_config(emu));
     const auto r = run_status(plugin, host_disk_params(stopped_host, data1));
     INFO(r.json);
