@@ -303,6 +303,7 @@ class CliParams(Door):
                 (1, "invalid JSON"), (2, "must be a JSON object, not an array"),
                 (4, "contains a NUL byte"), (5, "invalid JSON"),
                 (6, "larger than the limit of 1048576 bytes"), (7, None))):
+            self.assertEqual(result.pop("line"), number)  # the input line, blank ones counted
             self.assertIs(result["ok"], False)
             self.assertEqual(result["error"]["type"], "InvalidParameter")
             if fragment:

@@ -4,7 +4,9 @@
 #include "invocation.hpp"
 #include "json_input.hpp"
 #include "json_text.hpp"
+#include "bounded_file.hpp"
 #include "plugin_instance.hpp"
+#include "read_limited.hpp"
 
 #include <unistd.h>
 
@@ -12,7 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -90,23 +92,51 @@ class result_board {
     bool abandoned_ = false;
 };
 
-std::vector<item> read_items(const run_options& options, std::ostream& err) {
-    std::ifstream in(options.batch_file, std::ios::binary);
-    if (!in) {
-        throw host_error(error_type::invalid_parameter,
-                         "batch file " + options.batch_file + ": cannot be read");
+// The batch file's text: a regular file, or standard input for "-", at most max_batch_bytes.
+std::string read_batch(const run_options& options, std::istream& in) {
+    const std::string origin = options.batch_file == "-" ? std::string("batch from stdin")
+                                                         : "batch file " + options.batch_file;
+    const auto refuse = [&](const std::string& why) {
+        throw host_error(error_type::invalid_parameter, origin + ": " + why);
+    };
+    std::string text;
+    if (options.batch_file == "-") {
+        text = read_limited(in, max_batch_bytes);
+        if (in.bad())
+            refuse("cannot be read");
+    } else {
+        try {
+            text = read_regular_file(options.batch_file, max_batch_bytes);
+        } catch (const file_refused& e) {
+            refuse(e.what());
+        }
     }
+    if (text.size() > max_batch_bytes)
+        refuse("is larger than the limit of " + std::to_string(max_batch_bytes) + " bytes");
+    return text;
+}
+
+std::vector<item> read_items(const run_options& options, std::istream& in, std::ostream& err) {
+    const std::string text = read_batch(options, in);
+    const std::string origin = options.batch_file == "-" ? std::string("batch from stdin")
+                                                         : "batch file " + options.batch_file;
     std::vector<item> items;
-    std::string line;
-    for (std::size_t number = 1; std::getline(in, line); ++number) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;  // blank line
+    std::size_t number = 0;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        ++number;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+            // Skipped, but said: the results' "line" members keep counting input lines.
+            say(err, origin + " line " + std::to_string(number) + " is blank; skipped");
+            continue;
+        }
         item it;
         it.line = number;
         it.params = line;
         try {
-            parse_input(line,
-                        "batch file " + options.batch_file + " line " + std::to_string(number),
+            parse_input(it.params, origin + " line " + std::to_string(number),
                         error_type::invalid_parameter);
         } catch (const host_error& e) {
             it.invalid = true;
@@ -119,6 +149,54 @@ std::vector<item> read_items(const run_options& options, std::ostream& err) {
     return items;
 }
 
+// The result object with the input line number as its first member:
+// {"line":3,"ok":true,...}. Every result is a JSON object (the loader replaces any other).
+std::string with_line(const std::string& result, std::size_t line) {
+    const auto open = result.find('{');
+    const auto first = result.find_first_not_of(" \t\r\n", open + 1);
+    std::string out = "{\"line\":" + std::to_string(line);
+    if (first != std::string::npos && result[first] != '}')
+        out += ',';
+    out.append(result, open + 1, std::string::npos);
+    return out;
+}
+
+// "12 lines: 10 ok, 2 failed (InvalidParameter 1, SomeType 1); exit 6".
+class batch_summary {
+  public:
+    void add(const item& it) {
+        ++lines_;
+        if (it.exit_code == exit_code::ok) {
+            ++ok_;
+            return;
+        }
+        ++by_type_[result_error_type(*it.result)];
+    }
+    std::string text(int exit) const {
+        std::string out = std::to_string(lines_) + (lines_ == 1 ? " line: " : " lines: ") +
+                          std::to_string(ok_) + " ok";
+        std::size_t failed = 0;
+        for (const auto& [type, count] : by_type_)
+            failed += count;
+        if (failed != 0) {
+            out += ", " + std::to_string(failed) + " failed (";
+            bool first = true;
+            for (const auto& [type, count] : by_type_) {
+                out += (first ? "" : ", ") + (type.empty() ? "no error.type" : type) + ' ' +
+                       std::to_string(count);
+                first = false;
+            }
+            out += ')';
+        }
+        return out + "; exit " + std::to_string(exit);
+    }
+
+  private:
+    std::size_t lines_ = 0;
+    std::size_t ok_ = 0;
+    std::map<std::string, std::size_t> by_type_;
+};
+
 }  // namespace
 
 int worse_exit_code(int a, int b) {
@@ -129,7 +207,7 @@ int worse_exit_code(int a, int b) {
 int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_host_api& host,
               const std::string& config_json, const std::string& action, const run_options& options,
               streams io, log_sink& logs) {
-    std::vector<item> items = read_items(options, io.err);
+    std::vector<item> items = read_items(options, io.in, io.err);
     const unsigned workers = std::max(
         1u, std::min<unsigned>(options.parallel,
                                static_cast<unsigned>(std::max<std::size_t>(1, items.size()))));
@@ -187,16 +265,19 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     const auto write_results = [&] {
         const bool progress = ::isatty(STDERR_FILENO) == 1;
         int worst = exit_code::ok;
+        batch_summary summary;
         for (std::size_t i = 0; i < items.size(); ++i) {
             const item& it = board.wait(i);
-            io.out << *it.result << '\n';
+            io.out << with_line(*it.result, it.line) << '\n';
             worst = worse_exit_code(worst, it.exit_code);
+            summary.add(it);
             if (progress)
                 io.err << "\r[" << (i + 1) << '/' << items.size() << "] done" << std::flush;
         }
         io.out.flush();
         if (progress)
             io.err << '\n';
+        say(io.err, "batch: " + summary.text(worst));
         return worst;
     };
 
