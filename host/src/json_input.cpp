@@ -1,11 +1,10 @@
 #include "json_input.hpp"
 
+#include "bounded_file.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
-#include "bounded_file.hpp"
 #include "read_limited.hpp"
-
 
 namespace actionhost::core {
 namespace {

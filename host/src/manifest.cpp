@@ -1,9 +1,9 @@
 #include "manifest.hpp"
 
+#include "bounded_file.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
-#include "bounded_file.hpp"
 
 #include <Poco/JSON/Array.h>
 

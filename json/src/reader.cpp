@@ -25,6 +25,12 @@ class reader {
     reader(std::string_view text, parse_options options) : text_(text), options_(options) {}
 
     Var document() {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
+            fail_at(
+                "starts with a UTF-8 byte-order mark (EF BB BF), which JSON text must not "
+                "have: save it as UTF-8 without a BOM",
+                0);
+        }
         // A NUL byte has no place in JSON text; C callers would stop reading at it.
         if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
             fail_at("contains a NUL byte", nul);

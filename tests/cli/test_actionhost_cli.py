@@ -7,6 +7,7 @@ Environment: ACTIONHOST_BIN (the binary), TEST_PLUGIN_DIR (test-echo), TEST_BROK
 """
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -287,8 +288,10 @@ class Cancellation(CliTestCase):
         proc = run("run", "test-echo.block", "--timeout", "0.2")
         self.assertEqual(proc.returncode, 7, proc.stderr)
         result = self.one_json(proc.stdout)
-        self.assertEqual(result["error"], {"type": "Cancelled", "message":
-                                           "cancelled while blocking", "retryable": False})
+        # The host says why it cancelled: the plugin's Cancelled becomes Timeout.
+        self.assertEqual(result["error"], {"type": "Timeout", "message":
+                                           "timed out after 0.2 s (--timeout): cancelled while "
+                                           "blocking", "retryable": False})
         self.assertIn("timed out after 0.2 s", proc.stderr)
         events = [json.loads(line) for line in proc.stderr.splitlines()
                   if line.startswith("{")]
@@ -548,6 +551,80 @@ class Batch(CliTestCase):
             self.assertIn("second signal", stderr)
 
 
+class OutputDelivery(CliTestCase):
+    """A result that cannot be written to stdout is a message on stderr and exit 9, never a
+    silent exit 0."""
+
+    def run_to(self, stdout, *args, stdin=None):
+        proc = subprocess.run([BIN, "--plugin-path", PLUGIN_PATH] + list(args), stdout=stdout,
+                              stderr=subprocess.PIPE, input=stdin, text=True, env=clean_env(),
+                              timeout=SAFETY_TIMEOUT)
+        return proc.returncode, proc.stderr
+
+    def broken_pipe(self):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # every write now fails with EPIPE
+        return write_end
+
+    def test_run_to_a_full_disk_a_closed_pipe_and_a_closed_stdout(self):
+        with open("/dev/full", "w") as full:
+            code, stderr = self.run_to(full, "run", "test-echo.echo", "--params", '{"k": 1}')
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("cannot write the result to stdout", stderr)
+        self.assertIn('"params":{"k":1}', stderr)  # the result is not lost
+        pipe = self.broken_pipe()
+        try:
+            code, stderr = self.run_to(pipe, "run", "test-echo.fail")
+        finally:
+            os.close(pipe)
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("the action's own exit code was 5", stderr)
+        proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", BIN, "--plugin-path",
+                               PLUGIN_PATH, "run", "test-echo.echo"], capture_output=True,
+                              text=True, env=clean_env(), timeout=SAFETY_TIMEOUT)
+        self.assertEqual(proc.returncode, 9, proc.stderr)
+        self.assertIn("cannot write the result to stdout", proc.stderr)
+
+    def test_other_commands_and_batches(self):
+        for args in (("list",), ("list", "--json"), ("describe", "test-echo"),
+                     ("check", "test-echo"), ("run", "ghost.echo")):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                code, stderr = self.run_to(full, *args)
+                self.assertEqual(code, 8 if args[0] == "run" else 9, stderr)
+                self.assertIn("cannot write to stdout", stderr)
+        with open("/dev/full", "w") as full:
+            code, stderr = self.run_to(full, "run", "test-echo.echo", "--batch", "-",
+                                       stdin='{"a":1}\n{"a":2}\n')
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("cannot write the results to stdout", stderr)
+        self.assertIn("batch: 2 lines: 2 ok; exit 9", stderr)
+
+
+class CoreDumps(CliTestCase):
+    def soft_core_limit_while_blocking(self, env):
+        proc = subprocess.Popen([BIN, "--plugin-path", ECHO_DIR, "run", "test-echo.block"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, preexec_fn=lambda: resource.setrlimit(
+                                    resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
+                                                           resource.RLIM_INFINITY)))
+        try:
+            self.assertIn('"blocking"', proc.stderr.readline())
+            with open("/proc/%d/limits" % proc.pid) as f:
+                line = next(l for l in f if l.startswith("Max core file size"))
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=SAFETY_TIMEOUT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return line.split()[4]  # soft limit
+
+    def test_core_dumps_are_off_unless_asked_for(self):
+        self.assertEqual(self.soft_core_limit_while_blocking(clean_env()), "0")
+        self.assertEqual(self.soft_core_limit_while_blocking(
+            clean_env(ACTIONHOST_CORE_DUMPS="1")), "unlimited")
+
+
 class Help(CliTestCase):
     def test_help_lists_exit_codes(self):
         proc = run("--help", plugin_path=None)
@@ -556,6 +633,7 @@ class Help(CliTestCase):
         for line in ("0    success", "1    class internal", "2    class usage",
                      "3    class credentials", "4    class precondition", "5    class remote",
                      "6    class transient", "7    class timeout", "8    plugin not found",
+                     "9    the result could not be written to stdout",
                      "129  cancelled by SIGHUP", "130  cancelled by SIGINT",
                      "143  cancelled by SIGTERM"):
             self.assertIn(line, proc.stdout)

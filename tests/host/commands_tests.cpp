@@ -267,14 +267,15 @@ TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
     REQUIRE(out.size() == 4);
     CHECK(out[0] == R"({"line":1,"greeting":"","ok":true,"params":{"i":1}})");
     CHECK(out[1] == R"({"line":3,"greeting":"","ok":true,"params":{"type":"EchoHiccup"}})");
-    CHECK_THAT(out[2], Catch::StartsWith(R"({"line":4,"ok":false,"error":{"type":"InvalidParameter")"));
+    CHECK_THAT(out[2],
+               Catch::StartsWith(R"({"line":4,"ok":false,"error":{"type":"InvalidParameter")"));
     CHECK_THAT(out[2], Catch::Contains("in.jsonl line 4: invalid JSON"));
     CHECK(out[3] == R"({"line":5,"greeting":"","ok":true,"params":{"i":4}})");
     CHECK(echo.code == 2);  // the worst outcome: the invalid line
     CHECK_THAT(echo.err, Catch::Contains("in.jsonl line 2 is blank; skipped"));
-    CHECK_THAT(echo.err, Catch::EndsWith(
-                             "actionhost: batch: 4 lines: 3 ok, 1 failed (InvalidParameter 1); "
-                             "exit 2\n"));
+    CHECK_THAT(echo.err,
+               Catch::EndsWith("actionhost: batch: 4 lines: 3 ok, 1 failed (InvalidParameter 1); "
+                               "exit 2\n"));
 
     const auto fail = cli({"run", "test-echo.fail", "--batch", (dir / "in.jsonl").string()});
     CHECK(fail.code == 6);  // EchoHiccup (transient, 6) is worse than InvalidParameter (2)
@@ -285,15 +286,17 @@ TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
 TEST_CASE("host cli: batch from stdin, and what is not a batch file", "[host][cli]") {
     const auto in = cli({"run", "test-echo.echo", "--batch", "-"}, "{\"a\":1}\n{\"b\":2}");
     CHECK(in.code == 0);
-    CHECK(in.out == "{\"line\":1,\"greeting\":\"\",\"ok\":true,\"params\":{\"a\":1}}\n"
-                    "{\"line\":2,\"greeting\":\"\",\"ok\":true,\"params\":{\"b\":2}}\n");
+    CHECK(in.out ==
+          "{\"line\":1,\"greeting\":\"\",\"ok\":true,\"params\":{\"a\":1}}\n"
+          "{\"line\":2,\"greeting\":\"\",\"ok\":true,\"params\":{\"b\":2}}\n");
     temp_dir dir;
     const auto folder = cli({"run", "test-echo.echo", "--batch", dir.path().string()});
     CHECK(folder.code == 2);
     CHECK_THAT(folder.err, Catch::Contains(": is a directory, not a regular file"));
     const auto device = cli({"run", "test-echo.echo", "--batch", "/dev/zero"});
     CHECK(device.code == 2);
-    CHECK_THAT(device.err, Catch::Contains("batch file /dev/zero: is a device, not a regular file"));
+    CHECK_THAT(device.err,
+               Catch::Contains("batch file /dev/zero: is a device, not a regular file"));
     const auto empty = cli({"run", "test-echo.echo", "--batch", "-"}, "");
     CHECK(empty.code == 0);
     CHECK(empty.out.empty());

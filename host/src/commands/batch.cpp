@@ -1,10 +1,10 @@
 #include "batch.hpp"
 
+#include "bounded_file.hpp"
 #include "command_support.hpp"
 #include "invocation.hpp"
 #include "json_input.hpp"
 #include "json_text.hpp"
-#include "bounded_file.hpp"
 #include "plugin_instance.hpp"
 #include "read_limited.hpp"
 
@@ -277,6 +277,12 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
         io.out.flush();
         if (progress)
             io.err << '\n';
+        if (!io.out) {
+            say(io.err,
+                "cannot write the results to stdout (closed, full or a broken pipe); "
+                "they are lost, see the summary");
+            worst = worse_exit_code(worst, exit_code::output_lost);
+        }
         say(io.err, "batch: " + summary.text(worst));
         return worst;
     };
