@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -252,6 +253,28 @@ TEST_CASE("host cli: check fails a plugin whose errors disagree with its result 
     CHECK_THAT(text_run.err, Catch::Contains("EchoExtra"));
     const auto good = cli({"check", "--json", "test-echo"});
     CHECK(json(good.out)->getArray("plugins")->getObject(0)->getValue<bool>("errors_agree"));
+}
+
+TEST_CASE("host cli: check survives a library whose loading kills the process", "[host][cli]") {
+    const std::string path =
+        test_support::crashing_dir.string() + ":" + test_support::echo_dir.string();
+    const auto r = cli({"--plugin-path", path, "check", "--json"});
+    CHECK(r.code == 8);
+    const auto plugins = json(r.out)->getArray("plugins");
+    std::map<std::string, Poco::JSON::Object::Ptr> by_name;
+    for (std::size_t i = 0; i < plugins->size(); ++i) {
+        const auto p = plugins->getObject(static_cast<unsigned>(i));
+        by_name[p->getValue<std::string>("plugin")] = p;
+    }
+    REQUIRE(by_name.count("test-crash-on-load") == 1);
+    const auto crashed = by_name["test-crash-on-load"];
+    CHECK_FALSE(crashed->getValue<bool>("ok"));
+    CHECK(crashed->getObject("error")->getValue<std::string>("type") == "PluginLoadFailed");
+    CHECK_THAT(crashed->getObject("error")->getValue<std::string>("message"),
+               Catch::Contains("loading it killed the checking process (signal 6, Aborted)"));
+    // The crash did not take the check of the others with it.
+    REQUIRE(by_name.count("test-echo") == 1);
+    CHECK(by_name["test-echo"]->getValue<bool>("ok"));
 }
 
 TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
