@@ -61,6 +61,13 @@ signal_watcher::~signal_watcher() {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(stop_.get(), &one, sizeof one);
     thread_.join();
+    // A signal that came while the thread stopped is dropped: the work it would have stopped
+    // is done, and unblocking it now would kill the process on its way out.
+    pollfd pending{signals_.get(), POLLIN, 0};
+    signalfd_siginfo info{};
+    while (::poll(&pending, 1, 0) > 0 &&
+           ::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    }
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 

@@ -36,6 +36,28 @@ def run(*args, stdin=None, plugin_path=PLUGIN_PATH, env=None):
                           env=env if env is not None else clean_env(), timeout=SAFETY_TIMEOUT)
 
 
+def interrupt_twice(args):
+    """Runs actionhost with `args` (a test-misbehaving.slow_cancel run: 30 s to honour a
+    cancel), sends SIGINT once it blocks and SIGTERM once it saw the cancel, and returns
+    (exit code, stdout, stderr); the second signal must end it well before the plugin's 30 s."""
+    proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR] + args,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=clean_env())
+    try:
+        first = proc.stderr.readline()
+        assert '"blocking"' in first, first
+        proc.send_signal(signal.SIGINT)
+        seen = proc.stderr.readline()
+        assert '"cancel_seen"' in seen, seen
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, stdout, first + seen + stderr
+
+
 def wait_until_reading_a_pipe(pid):
     """Returns once the process's main thread is blocked reading a pipe (Linux /proc)."""
     deadline = time.monotonic() + SAFETY_TIMEOUT
@@ -337,21 +359,8 @@ class Cancellation(CliTestCase):
                          r"waiting until cancelled$")
 
     def test_second_signal_exits_at_once(self):
-        # slow_cancel takes 30 s to return after a cancel; a second signal must not wait.
-        proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
-                                 "test-misbehaving.slow_cancel"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=clean_env())
-        try:
-            self.assertIn('"blocking"', proc.stderr.readline())
-            proc.send_signal(signal.SIGINT)
-            self.assertIn('"cancel_seen"', proc.stderr.readline())
-            proc.send_signal(signal.SIGTERM)
-            stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        self.assertEqual(proc.returncode, 143, stderr)
+        code, stdout, stderr = interrupt_twice(["run", "test-misbehaving.slow_cancel"])
+        self.assertEqual(code, 143, stderr)
         result = self.one_json(stdout)
         self.assertEqual(result["error"]["type"], "Cancelled")
         self.assertIn("interrupted twice", result["error"]["message"])
@@ -376,7 +385,10 @@ class Cancellation(CliTestCase):
                     proc.stdin.flush()
                     wait_until_reading_a_pipe(proc.pid)
                     proc.send_signal(signo)
-                    stdout, stderr = proc.communicate(timeout=SAFETY_TIMEOUT)
+                    # stdin stays open: the signal, not an end of input, must end the run.
+                    proc.wait(timeout=SAFETY_TIMEOUT)
+                    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+                    proc.stdin.close()
                 finally:
                     if proc.poll() is None:
                         proc.kill()
@@ -523,27 +535,14 @@ class Batch(CliTestCase):
                              ["not started: the batch was cancelled; nothing was done"] * 2)
 
     def test_batch_second_signal_prints_every_line(self):
-        # slow_cancel takes 30 s to return after a cancel: a second signal gives up waiting,
-        # and every input line still gets its result line.
+        # A second signal gives up waiting, and every input line still gets its result line.
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "in.jsonl")
             with open(path, "w") as f:
                 f.write("{}\n" * 3)
-            proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
-                                     "test-misbehaving.slow_cancel", "--batch", path],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env=clean_env())
-            try:
-                self.assertIn('"blocking"', proc.stderr.readline())
-                proc.send_signal(signal.SIGINT)
-                self.assertIn('"cancel_seen"', proc.stderr.readline())
-                proc.send_signal(signal.SIGTERM)
-                stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
-            self.assertEqual(proc.returncode, 143, stderr)
+            code, stdout, stderr = interrupt_twice(["run", "test-misbehaving.slow_cancel",
+                                                    "--batch", path])
+            self.assertEqual(code, 143, stderr)
             results = [json.loads(line) for line in stdout.splitlines()]
             self.assertEqual(len(results), 3, stdout)
             self.assertEqual({r["error"]["type"] for r in results}, {"Cancelled"})
