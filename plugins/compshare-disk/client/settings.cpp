@@ -2,6 +2,7 @@
 #include "settings.hpp"
 
 #include "endpoint.hpp"
+#include "expand_user.hpp"
 #include "profile_file.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -213,8 +214,9 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
     const std::string file_origin =
         named_file.source == "config" ? "config config_file" : "env COMPSHARE_CONFIG_FILE";
 
+    // A leading "~" is expanded as compshare-cli does, so the same setting finds the same file.
     const std::string file =
-        named_file.source.empty() ? default_profile_file(env) : named_file.value;
+        named_file.source.empty() ? default_profile_file(env) : expand_user(named_file.value, env);
     const bool need_file = pub.source.empty() || priv.source.empty() ||
                            !profile_name.source.empty() || !named_file.source.empty();
 
