@@ -150,7 +150,7 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
                                      : "cancelled before the request was sent",
                                 sent, attempt);
             }
-            failed = classify_transport_error(action, kind, e, transport_->host(), settings_.timeout);
+            failed = classify_transport_error(action, kind, e, transport_->host());
         }
 
         failed->error.attempts = attempt;
