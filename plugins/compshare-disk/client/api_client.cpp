@@ -122,7 +122,7 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
         }
 
         // Re-signed every attempt, as the SDKs do.
-        params["Signature"] = sign(params, settings_.private_key);
+        params["Signature"] = sign(params, settings_.private_key.view());
         const std::string body = form_encode(params);
         params.erase("Signature");
         ++stats_.api_calls;

@@ -178,7 +178,7 @@ env_lookup process_environment() {
 }
 
 client_settings resolve_settings(std::string_view config_json, const env_lookup& env) {
-    const config_values config = parse_config(config_json);
+    config_values config = parse_config(config_json);
     client_settings out;
 
     if (auto v = pick(config, "base_url", env, "COMPSHARE_BASE_URL"); !v.source.empty()) {
@@ -267,6 +267,12 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
 
     out.public_key = pub.value;
     out.private_key = priv.value;
+    // The transient copies go; the one kept is in secret_string's pages.
+    wipe(priv.value);
+    if (profile)
+        wipe(profile->private_key);
+    if (const auto it = config.strings.find("private_key"); it != config.strings.end())
+        wipe(it->second);
     out.credentials_source = pub.source == priv.source ? pub.source
                                                        : "public_key from " + pub.source +
                                                              ", private_key from " + priv.source;

@@ -3,6 +3,8 @@
 // the compshare-cli profile file (see resolve_settings()).
 #pragma once
 
+#include "secret_string.hpp"
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -14,7 +16,7 @@ namespace compshare {
 
 struct client_settings {
     std::string public_key;
-    std::string private_key;  // never logged, never part of a message or a result
+    secret_string private_key;  // never logged, never part of a message or a result
     std::string base_url = "https://api.compshare.cn";
     std::string region;      // default Region for actions that do not give one ("" = none)
     std::string project_id;  // sent as ProjectId when not empty
