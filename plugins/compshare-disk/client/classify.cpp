@@ -116,10 +116,10 @@ attempt_failure classify_transport_error(const std::string& action, call_kind ki
     switch (error.phase) {
         case exchange_phase::connecting: {
             // Nothing was sent: safe to try again, except after a TLS failure (a certificate
-            // does not fix itself), a server that does not speak TLS (the base_url is wrong) or
-            // a refused destination.
-            const bool permanent =
-                error.reason == "tls" || error.reason == "not_tls" || error.reason == "refused";
+            // does not fix itself), a server that does not speak TLS (the base_url is wrong), a
+            // refused destination, or a proxy that refused the tunnel (credentials, policy).
+            const bool permanent = error.reason == "tls" || error.reason == "not_tls" ||
+                                   error.reason == "refused" || error.reason == "proxy_refused";
             return {make_failure(
                         failure_kind::network, action, error.reason,
                         (error.reason == "tls" ? "TLS handshake with " : "cannot connect to ") +

@@ -1,7 +1,10 @@
 #include "transport.hpp"
 
+#include "response.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -106,6 +109,12 @@ class request_cancel_guard {
     int fd_;
 };
 
+// host:port as a URL or CONNECT has it: an IPv6 address in brackets.
+std::string authority(const std::string& host, std::uint16_t port) {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 struct api_client::transport::tls {
@@ -125,7 +134,9 @@ struct api_client::transport::tls {
 };
 
 api_client::transport::transport(endpoint ep, const client_settings& settings)
-    : endpoint_(std::move(ep)), timeout_(settings.timeout) {
+    : endpoint_(std::move(ep)),
+      proxy_(select_proxy(settings.proxy, settings.proxy_origin, settings.no_proxy, endpoint_)),
+      timeout_(settings.timeout) {
     if (!endpoint_.secure) {
         return;
     }
@@ -166,6 +177,42 @@ void api_client::transport::reset() noexcept {
         ::close(guard_fd_);
         guard_fd_ = -1;
     }
+}
+
+std::string api_client::transport::host() const {
+    const std::string target = endpoint_.host + ":" + std::to_string(endpoint_.port);
+    return proxy_ ? target + " through the proxy " + proxy_->where() + " (" + proxy_->origin + ")"
+                  : target;
+}
+
+void api_client::transport::add_proxy_credentials(Poco::Net::HTTPRequest& request) const {
+    if (!proxy_->username.empty())
+        Poco::Net::HTTPBasicCredentials(proxy_->username, proxy_->password)
+            .proxyAuthenticate(request);
+}
+
+void api_client::transport::open_tunnel(Poco::Net::StreamSocket& socket) {
+    // A session on our socket for the CONNECT exchange only: detached afterwards, or its
+    // destructor would close the socket.
+    Poco::Net::HTTPClientSession tunnel(socket);
+    const std::string target = authority(endpoint_.host, endpoint_.port);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_CONNECT, target,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("Host", target);
+    add_proxy_credentials(request);
+    tunnel.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    tunnel.receiveResponse(response);
+    tunnel.detachSocket();
+    const int status = static_cast<int>(response.getStatus());
+    if (status / 100 == 2)
+        return;
+    // 5xx: the proxy could not reach the endpoint (may pass); anything else (407 credentials,
+    // 403 policy) will not change by retrying.
+    throw transport_error{exchange_phase::connecting,
+                          status >= 500 ? "connect_failed" : "proxy_refused",
+                          "the proxy answered " + std::to_string(status) + " " +
+                              clean_text(response.getReason(), 80) + " to CONNECT " + target};
 }
 
 transport_error api_client::transport::deadline_passed(exchange_phase phase, const char* reason,
@@ -216,25 +263,28 @@ void api_client::transport::open(actionhost::cancel_signal& cancel, clock::time_
 
     Poco::Net::SocketAddress address;
     try {
-        address = resolver_.resolve(endpoint_.host, endpoint_.port, cancel, deadline);
+        address = proxy_ ? resolver_.resolve(proxy_->host, proxy_->port, cancel, deadline)
+                         : resolver_.resolve(endpoint_.host, endpoint_.port, cancel, deadline);
     } catch (const resolve_failure& f) {
         switch (f.what) {
             case resolve_failure::kind::cancelled:
                 throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
             case resolve_failure::kind::deadline:
                 throw deadline_passed(exchange_phase::connecting, "connect_timeout", timeout,
-                                      "resolving " + endpoint_.host);
+                                      "resolving " + (proxy_ ? proxy_->host : endpoint_.host));
             case resolve_failure::kind::failed:
                 break;
         }
         throw transport_error{exchange_phase::connecting, "connect_failed", f.message};
     }
     if (!endpoint_.secure && !address.host().isLoopback()) {
-        // "localhost" passed the loopback rule by name; it must also resolve to one.
-        throw transport_error{exchange_phase::connecting, "refused",
-                              "refused: " + endpoint_.host +
-                                  " does not resolve to a loopback address, and plain http "
-                                  "is only allowed to loopback"};
+        // "localhost" passed the loopback rule by name; it must also resolve to one (and so must
+        // a proxy that plain http goes through).
+        throw transport_error{
+            exchange_phase::connecting, "refused",
+            "refused: " + (proxy_ ? "the proxy " + proxy_->host : endpoint_.host) +
+                " does not resolve to a loopback address, and plain http "
+                "is only allowed to loopback"};
     }
 
     // The connection is made here, on a socket we create, rather than inside Poco's
@@ -255,6 +305,8 @@ void api_client::transport::open(actionhost::cancel_signal& cancel, clock::time_
             socket.setSendTimeout(t);
             socket.setReceiveTimeout(t);
             socket.setNoDelay(true);
+            if (proxy_ && endpoint_.secure)
+                open_tunnel(socket);
             if (endpoint_.secure) {
                 tls_->first_bytes.clear();
                 // Handshake and verification (chain, then the host name) happen here.
@@ -304,9 +356,17 @@ void api_client::transport::apply_timeout(std::chrono::milliseconds timeout) {
 void api_client::transport::exchange(Poco::Net::HTTPClientSession& http,
                                      const std::string& form_body, const std::string& user_agent,
                                      exchange_phase& phase, http_response& out, bool& keep) {
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    // Plain http through a proxy: the absolute URL, and the credentials for the proxy. (https
+    // goes through a CONNECT tunnel, and the proxy sees neither.)
+    const bool via_proxy = proxy_ && !endpoint_.secure;
+    Poco::Net::HTTPRequest request(
+        Poco::Net::HTTPRequest::HTTP_POST,
+        via_proxy ? "http://" + authority(endpoint_.host, endpoint_.port) + endpoint_.path
+                  : endpoint_.path,
+        Poco::Net::HTTPMessage::HTTP_1_1);
     request.setHost(endpoint_.host, endpoint_.port);
+    if (via_proxy)
+        add_proxy_credentials(request);
     request.setContentType("application/x-www-form-urlencoded");
     request.setContentLength(static_cast<std::streamsize>(form_body.size()));
     request.set("User-Agent", user_agent);

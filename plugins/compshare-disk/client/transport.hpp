@@ -6,9 +6,12 @@
 #include "deadline_watchdog.hpp"
 #include "endpoint.hpp"
 #include "host_resolver.hpp"
+#include "proxy.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <optional>
@@ -57,14 +60,18 @@ class api_client::transport {
     void reset() noexcept;
 
     int connections_opened() const noexcept { return connections_opened_; }
-    // "host:port", for messages.
-    std::string host() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
+    // "host:port" (and the proxy's when there is one), for messages.
+    std::string host() const;
 
   private:
     using clock = std::chrono::steady_clock;
     void open(actionhost::cancel_signal& cancel, clock::time_point deadline,
               std::chrono::milliseconds timeout);
     void apply_timeout(std::chrono::milliseconds timeout);
+    // Asks the proxy for a tunnel to the endpoint (CONNECT) on a connected socket; throws
+    // transport_error when the proxy refuses, Poco exceptions when the exchange fails.
+    void open_tunnel(Poco::Net::StreamSocket& socket);
+    void add_proxy_credentials(Poco::Net::HTTPRequest& request) const;
     // Sends the request and reads the whole reply into `out`; throws Poco exceptions.
     void exchange(Poco::Net::HTTPClientSession& http, const std::string& form_body,
                   const std::string& user_agent, exchange_phase& phase, http_response& out,
@@ -77,6 +84,7 @@ class api_client::transport {
                                     const std::string& doing) const;
 
     endpoint endpoint_;
+    std::optional<proxy_endpoint> proxy_;         // nullopt: direct
     std::chrono::milliseconds timeout_;           // configured, per exchange
     std::chrono::milliseconds socket_timeout_{};  // what the open socket has now
     struct tls;
