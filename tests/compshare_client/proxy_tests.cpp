@@ -53,10 +53,12 @@ const compshare::param_map describe_params{{"Region", "cn-wlcb"},
                                            {"UHostIds.0", "uhost-emu-stopped"}};
 const char* const describe = "DescribeCompShareInstance";
 
-// A loopback port where nothing listens (the kernel's pick, released).
-std::uint16_t dead_port() {
-    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return probe.address().port();
+// A loopback port bound but not listening: connects are refused, and nothing else (the
+// emulator, say) can get the port while the socket is held.
+Poco::Net::ServerSocket dead_port() {
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0));  // and no listen()
+    return socket;
 }
 
 }  // namespace
@@ -279,9 +281,10 @@ TEST_CASE("compshare_client requests through tinyproxy", "[compshare_client][pro
         CHECK_THAT(messages, !Catch::Contains("proxyuser"));
     }
     SECTION("no_proxy sends the request direct") {
+        const auto dead = dead_port();
         compshare_emulator::server emu({});
         auto settings = emulator_settings(emu.base_url());
-        settings.proxy = "http://127.0.0.1:" + std::to_string(dead_port());
+        settings.proxy = "http://127.0.0.1:" + std::to_string(dead.address().port());
         settings.proxy_origin = "env http_proxy";
         {
             api_client client(settings, host.host(), fast_retries());
