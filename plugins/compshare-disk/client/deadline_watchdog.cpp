@@ -18,10 +18,12 @@ void deadline_watchdog::run() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_) {
         if (!armed_) {
+            wakes_at_ = clock::time_point::max();
             wake_.wait(lock);
             continue;
         }
         if (clock::now() < deadline_) {
+            wakes_at_ = deadline_;
             wake_.wait_until(lock, deadline_);
             continue;  // re-check: disarmed, re-armed or stopped meanwhile
         }
@@ -35,6 +37,7 @@ void deadline_watchdog::run() {
 
 deadline_watchdog::watch::watch(deadline_watchdog& dog, int socket, clock::time_point deadline)
     : dog_(dog) {
+    bool notify;
     {
         std::lock_guard<std::mutex> lock(dog_.mutex_);
         dog_.socket_ = socket;
@@ -43,8 +46,10 @@ deadline_watchdog::watch::watch(deadline_watchdog& dog, int socket, clock::time_
         dog_.expired_ = false;
         if (!dog_.thread_.joinable())
             dog_.thread_ = std::thread([&owner = dog_] { owner.run(); });
+        notify = deadline < dog_.wakes_at_;
     }
-    dog_.wake_.notify_all();
+    if (notify)
+        dog_.wake_.notify_all();
 }
 
 deadline_watchdog::watch::~watch() {

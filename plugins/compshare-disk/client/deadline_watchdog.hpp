@@ -45,6 +45,11 @@ class deadline_watchdog {
     bool expired_ = false;
     int socket_ = -1;
     clock::time_point deadline_;
+    // When the thread wakes up on its own (max(): it waits for a notification). A new watch
+    // whose deadline is not earlier needs no notification: the thread re-checks at that time.
+    // So the usual request (same timeout, later deadline) costs two uncontended locks and no
+    // wake-up of the thread.
+    clock::time_point wakes_at_ = clock::time_point::max();
     // Started at the first watch and kept for the transport's life: a thread per request would
     // cost more than the request on a kept-alive loopback connection.
     std::thread thread_;
