@@ -14,7 +14,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <thread>
 
 using compshare::api_client;
 using compshare::api_failure;
@@ -302,4 +305,98 @@ TEST_CASE("compshare_client requests through tinyproxy", "[compshare_client][pro
         CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
         CHECK(emu.count(describe) == 1);
     }
+}
+
+namespace {
+
+// A stand-in proxy on a raw loopback socket: reads each CONNECT request (one per connection,
+// `connections` of them), notes its request line and Proxy-Authorization, answers `status`.
+class connect_answerer {
+  public:
+    explicit connect_answerer(int connections)
+        : listener_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          thread_([this, connections] { serve(connections); }) {}
+    ~connect_answerer() { thread_.join(); }
+    std::string address() const {
+        return "127.0.0.1:" + std::to_string(listener_.address().port());
+    }
+    std::atomic<int> status{502};
+    std::vector<std::string> seen() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return seen_;
+    }
+
+  private:
+    void serve(int connections) {
+        for (int i = 0; i < connections; ++i) {
+            try {
+                auto peer = listener_.acceptConnection();
+                peer.setReceiveTimeout(Poco::Timespan(10, 0));
+                std::string head;
+                char c;
+                while (head.find("\r\n\r\n") == std::string::npos && peer.receiveBytes(&c, 1) == 1)
+                    head += c;
+                std::string line = head.substr(0, head.find("\r\n"));
+                const auto auth = head.find("Proxy-Authorization: ");
+                line += auth == std::string::npos
+                            ? " -"
+                            : " " + head.substr(auth + 21, head.find("\r\n", auth) - auth - 21);
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    seen_.push_back(line);
+                }
+                const std::string answer = "HTTP/1.1 " + std::to_string(status.load()) +
+                                           " Stub\r\nContent-Length: 0\r\n\r\n";
+                peer.sendBytes(answer.data(), static_cast<int>(answer.size()));
+                while (peer.receiveBytes(&c, 1) == 1) {
+                }
+            } catch (const Poco::Exception&) {
+            }
+        }
+    }
+
+    Poco::Net::ServerSocket listener_;
+    std::mutex mutex_;
+    std::vector<std::string> seen_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("compshare_client a proxy's answer to CONNECT decides the retry",
+          "[compshare_client][proxy]") {
+    connect_answerer proxy(4);
+    test_support::test_host host;
+    auto settings = emulator_settings("https://api.example.test:8443");
+    settings.max_retries = 2;
+    settings.proxy = "http://user:SECRET-PW@" + proxy.address();
+    settings.proxy_origin = "env HTTPS_PROXY";
+    api_client client(settings, host.host(), fast_retries());
+
+    try {
+        client.call(describe, describe_params, call_kind::write);
+        FAIL("no error");
+    } catch (const api_failure& e) {
+        CHECK(e.reason == "connect_failed");  // 502: the proxy could not reach the server
+        CHECK(e.retryable);
+        CHECK_FALSE(e.maybe_sent);
+        CHECK(e.attempts == 3);  // retried, even for a write: nothing reached the server
+        CHECK_THAT(e.what(), Catch::Contains("the proxy answered 502") &&
+                                 Catch::Contains("CONNECT api.example.test:8443"));
+    }
+    proxy.status = 403;
+    try {
+        client.call(describe, describe_params, call_kind::read);
+        FAIL("no error");
+    } catch (const api_failure& e) {
+        CHECK(e.reason == "proxy_refused");
+        CHECK_FALSE(e.retryable);
+        CHECK(e.attempts == 1);
+    }
+    const auto seen = proxy.seen();
+    REQUIRE(seen.size() == 4);
+    // Basic credentials for the proxy, the target as the CONNECT's authority.
+    CHECK(seen[0] == "CONNECT api.example.test:8443 HTTP/1.1 Basic dXNlcjpTRUNSRVQtUFc=");
+    CHECK_THAT(host.all_events(),
+               !Catch::Contains("SECRET-PW") && !Catch::Contains("dXNlcjpTRUNSRVQtUFc"));
 }
