@@ -1,6 +1,6 @@
 #include "bounded_file.hpp"
 
-#include "unique_fd.hpp"
+#include <actionhost/detail/unique_fd.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +10,8 @@
 #include <cstring>
 
 namespace actionhost::core {
+
+using actionhost::detail::unique_fd;
 namespace {
 
 std::string kind_of(mode_t mode) {

@@ -12,7 +12,7 @@
 // running, so a handler may use what the route's owner owns.
 #pragma once
 
-#include "unique_fd.hpp"
+#include <actionhost/detail/unique_fd.hpp>
 
 #include <signal.h>
 
@@ -22,6 +22,8 @@
 #include <utility>
 
 namespace actionhost::core {
+
+using actionhost::detail::unique_fd;
 
 // The conventional exit code of a process ended by `signo`: 128 + signo (130, 143, 129).
 constexpr int exit_code_for_signal(int signo) {

@@ -2,8 +2,8 @@
 // send, the whole reply), not a bound on each socket operation: servers that trickle a reply
 // byte by byte, or never finish a handshake, fail when the deadline passes; name resolution
 // gives up on the deadline and on cancel.
-#include "api_client.hpp"
-#include "host_resolver.hpp"
+#include "client/api_client.hpp"
+#include "client/host_resolver.hpp"
 #include "stub_server.hpp"
 #include "test_host.hpp"
 

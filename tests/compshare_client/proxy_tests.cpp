@@ -1,8 +1,8 @@
 // HTTP proxies: the proxy URL and no_proxy rules, the settings' precedence (config, then the
 // environment as curl reads it), and real requests through tinyproxy to the emulator over plain
 // http (absolute URL) and over https (CONNECT tunnel), with proxy credentials that never show.
-#include "api_client.hpp"
-#include "proxy.hpp"
+#include "client/api_client.hpp"
+#include "client/proxy.hpp"
 #include "temp_dir.hpp"
 #include "test_host.hpp"
 #include "tinyproxy_process.hpp"

@@ -1,6 +1,6 @@
 // secret_string: the private key's pages are excluded from core dumps and wiped.
-#include "secret_string.hpp"
-#include "settings.hpp"
+#include "client/secret_string.hpp"
+#include "client/settings.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // CredentialsMissing message. The environment is injected; files live in a temporary folder.
 #include "client/settings.hpp"
 
-#include "expand_user.hpp"
+#include "client/expand_user.hpp"
 
 #include "temp_dir.hpp"
 

@@ -1,12 +1,12 @@
 // actionhost check [PLUGIN]: loads each plugin and reports its API version, its exported symbols,
 // whether its embedded manifest agrees with the file, and whether its declared errors agree with
 // its result schemas. Exit 8 when any plugin fails.
+#include <actionhost/detail/unique_fd.hpp>
 #include "api_version.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "plugin_library.hpp"
 #include "printable.hpp"
-#include "unique_fd.hpp"
 
 #include <actionhost/json/reader.hpp>
 
@@ -24,6 +24,8 @@
 #include <system_error>
 
 namespace actionhost::core {
+
+using actionhost::detail::unique_fd;
 namespace {
 
 struct plugin_check {

@@ -2,6 +2,8 @@
 
 #include "response.hpp"
 
+#include <actionhost/detail/unique_fd.hpp>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -28,6 +30,8 @@
 
 namespace compshare {
 
+using actionhost::detail::unique_fd;
+
 namespace {
 
 constexpr std::size_t max_body = 8u << 20;  // Describe bodies are a few KiB
@@ -52,23 +56,6 @@ bool socket_is_stale(int fd) {
     pollfd p{fd, POLLIN, 0};
     return ::poll(&p, 1, 0) != 0;
 }
-
-// Owns a file descriptor (closed at the end of the scope).
-class unique_fd {
-  public:
-    explicit unique_fd(int fd) : fd_(fd) {}
-    ~unique_fd() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    int get() const noexcept { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // While alive, a cancel shuts the socket down, so a blocked connect, handshake, send or receive
 // on it returns at once. It holds a duplicate of the descriptor (shutdown acts on the socket
