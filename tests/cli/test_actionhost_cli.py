@@ -596,7 +596,7 @@ class OutputDelivery(CliTestCase):
                                        stdin='{"a":1}\n{"a":2}\n')
         self.assertEqual(code, 9, stderr)
         self.assertIn("cannot write the results to stdout", stderr)
-        self.assertIn("batch: 2 lines: 2 ok; exit 9", stderr)
+        self.assertIn("batch: 2 lines: 2 ok, 0 failed; exit 9", stderr)
 
 
 class CoreDumps(CliTestCase):

@@ -233,6 +233,26 @@ class CliParams(Door):
         self.refused(self.detach(json.dumps(PARAMS), config=config), "InvalidConfig", 2,
                      'duplicate member name "max_retries"', host=True)
 
+    def test_batch_summary_against_the_emulator(self):
+        # Real detaches: successes are counted by the result's status, failures by error.type,
+        # and each result names its input line.
+        with rs.Emulator(self.tmp) as emulator:
+            config = rs.write_json(self.tmp, "emu.json", rs.config_for(emulator.url))
+            lines = [dict(PARAMS, Wait=False), dict(PARAMS, Wait=False),
+                     dict(PARAMS, DryRun=True), {"UHostId": rs.STOPPED_HOST}]
+            batch = self.file("emu.jsonl", "\n".join(json.dumps(l) for l in lines) + "\n")
+            run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--batch",
+                                batch)
+        self.assertEqual(run.code, 2, repr(run))
+        results = [json.loads(line) for line in run.stdout.splitlines()]
+        self.assertEqual([r["line"] for r in results], [1, 2, 3, 4])
+        self.assertEqual([r.get("status") for r in results],
+                         ["detach_requested", "already_detached", "already_detached", "failed"])
+        self.assertIn("actionhost: batch: 4 lines: 3 ok (already_detached 2, detach_requested 1)"
+                      ", 1 failed (InvalidParameter 1); exit 2", run.stderr)
+        self.assertEqual(emulator.accepted(), 1)
+        SECRETS.check(self, run)
+
     def test_numbers_out_of_range(self):
         cases = (
             ("WaitTimeoutSeconds", 0, "between 0.1 and 3600"),

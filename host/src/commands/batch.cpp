@@ -8,6 +8,8 @@
 #include "plugin_instance.hpp"
 #include "read_limited.hpp"
 
+#include <actionhost/json/reader.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -161,40 +163,54 @@ std::string with_line(const std::string& result, std::size_t line) {
     return out;
 }
 
-// "12 lines: 10 ok, 2 failed (InvalidParameter 1, SomeType 1); exit 6".
+// The result's top-level string member `name` ("" when it has none).
+std::string top_level_string(const std::string& result, const char* name) {
+    try {
+        const auto object = json::as_object(json::parse(result));
+        if (object && object->has(name) && object->get(name).isString())
+            return object->getValue<std::string>(name);
+    } catch (const json::parse_error&) {
+    }
+    return "";
+}
+
+// "12 lines: 10 ok (detached 9, already_detached 1), 2 failed (InvalidParameter 1, SomeType 1);
+// exit 6": successes by the result's "status" when it has one, failures by error.type.
 class batch_summary {
   public:
     void add(const item& it) {
         ++lines_;
-        if (it.exit_code == exit_code::ok) {
-            ++ok_;
-            return;
-        }
-        ++by_type_[result_error_type(*it.result)];
+        if (it.exit_code == exit_code::ok)
+            ++ok_[top_level_string(*it.result, "status")];
+        else
+            ++failed_[result_error_type(*it.result)];
     }
     std::string text(int exit) const {
-        std::string out = std::to_string(lines_) + (lines_ == 1 ? " line: " : " lines: ") +
-                          std::to_string(ok_) + " ok";
-        std::size_t failed = 0;
-        for (const auto& [type, count] : by_type_)
-            failed += count;
-        if (failed != 0) {
-            out += ", " + std::to_string(failed) + " failed (";
-            bool first = true;
-            for (const auto& [type, count] : by_type_) {
-                out += (first ? "" : ", ") + (type.empty() ? "no error.type" : type) + ' ' +
-                       std::to_string(count);
-                first = false;
-            }
-            out += ')';
-        }
-        return out + "; exit " + std::to_string(exit);
+        return std::to_string(lines_) + (lines_ == 1 ? " line: " : " lines: ") +
+               counted(ok_, "ok", "") + ", " + counted(failed_, "failed", "no error.type") +
+               "; exit " + std::to_string(exit);
     }
 
   private:
+    using counts = std::map<std::string, std::size_t>;
+
+    // "3 ok (detached 2, already_detached 1)"; an unnamed kind is left out of the list.
+    static std::string counted(const counts& by_kind, const char* what, const char* unnamed) {
+        std::size_t total = 0;
+        std::string list;
+        for (const auto& [kind, count] : by_kind) {
+            total += count;
+            const std::string name = kind.empty() ? unnamed : kind;
+            if (!name.empty())
+                list += (list.empty() ? "" : ", ") + name + ' ' + std::to_string(count);
+        }
+        std::string out = std::to_string(total) + ' ' + what;
+        return list.empty() ? out : out + " (" + list + ')';
+    }
+
     std::size_t lines_ = 0;
-    std::size_t ok_ = 0;
-    std::map<std::string, std::size_t> by_type_;
+    counts ok_;
+    counts failed_;
 };
 
 }  // namespace
