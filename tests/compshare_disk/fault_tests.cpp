@@ -85,7 +85,7 @@ TEST_CASE("compshare_disk faults: at the precheck", "[faults]") {
         {"RetCode 110 is retried for a read", ret(110), "detached", true},
         {"RetCode 171 is AuthFailed", ret(171), "AuthFailed"},
         {"RetCode 172 is AuthFailed", ret(172), "AuthFailed"},
-        {"RetCode 8433 is Transient", ret(8433), "Transient"},
+        {"RetCode 8433 (contact support) is ApiError", ret(8433), "ApiError"},
         {"RetCode 226601 is ApiError", ret(226601), "ApiError"},
         {"a string RetCode is understood", R"("mode":"string_ret_code")", "detached"},
     };
@@ -156,7 +156,7 @@ TEST_CASE("compshare_disk faults: at a poll", "[faults]") {
         {"a malformed body: polling goes on", R"("mode":"malformed_json")", "detached"},
         {"an empty body: polling goes on", R"("mode":"empty_body")", "detached"},
         {"RetCode 150 is retried", ret(150), "detached", true},
-        {"RetCode 8433: polling goes on", ret(8433), "detached"},
+        {"RetCode 8433 (contact support) ends the wait as ApiError", ret(8433), "ApiError"},
         {"RetCode 171 is AuthFailed", ret(171), "AuthFailed"},
         {"RetCode 226601 is ApiError", ret(226601), "ApiError"},
         {"a string RetCode is understood", R"("mode":"string_ret_code")", "detached"},

@@ -6,6 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 using compshare::detach::malformed_response;
 using compshare::detach::normalize_drive;
 using compshare::detach::parse_describe;
@@ -61,14 +65,49 @@ TEST_CASE("compshare_disk describe: an instance that is not listed", "[describe]
                                "uhost-1"));
 }
 
-TEST_CASE("compshare_disk describe: an instance without disks", "[describe]") {
-    auto view = parse_describe(*body(R"({"UHostSet":[{"UHostId":"u","State":""}]})"), "u");
+TEST_CASE("compshare_disk describe: a reply that cannot describe the instance is malformed",
+          "[describe]") {
+    // Every instance has a system disk: without one (no DiskSet, an empty one, or only data
+    // disks) the reply would make a data disk look detached.
+    const char* system_disk = R"({"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"})";
+    const std::vector<std::pair<std::string, std::string>> lies = {
+        {R"({"UHostSet":[{"UHostId":"u","State":"Stopped"}]})", "DiskSet is missing"},
+        {R"({"UHostSet":[{"UHostId":"u","DiskSet":null}]})", "DiskSet is missing"},
+        {R"({"UHostSet":[{"UHostId":"u","DiskSet":[]}]})", "DiskSet is empty"},
+        {R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":"False"}]}]})",
+         "lists no system disk"},
+        {std::string(R"({"UHostSet":[{"UHostId":"u","DiskSet":[)") + system_disk +
+             R"(,{"DiskId":"d"}]},{"UHostId":"u","DiskSet":[)" + system_disk + "]}]}",
+         "lists the instance twice"},
+        {std::string(R"({"UHostSet":[{"UHostId":"u","DiskSet":[)") + system_disk + "," +
+             system_disk + "]}]}",
+         "same DiskId twice"},
+        {std::string(R"({"UHostSet":[{"UHostId":"u","Zone":"cn\u001b[2J","DiskSet":[)") +
+             system_disk + "]}]}",
+         "Zone is not a zone id"},
+    };
+    for (const auto& [reply, why] : lies) {
+        INFO(reply);
+        CHECK_THROWS_WITH(parse_describe(*body(reply), "u"), Catch::Contains(why));
+    }
+    // Another instance listed twice is not ours to judge.
+    CHECK_FALSE(parse_describe(*body(R"({"UHostSet":[{"UHostId":"x"},{"UHostId":"x"}]})"), "u"));
+}
+
+TEST_CASE("compshare_disk describe: server text is cleaned before it can be quoted", "[describe]") {
+    const auto view = parse_describe(
+        *body(R"({"UHostSet":[{"UHostId":"u","State":"Stop\u001b[31mped\r\n","Region":"r\u0007",
+                 "DiskSet":[{"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"}]}]})"),
+        "u");
     REQUIRE(view);
-    CHECK(view->disks.empty());
-    CHECK(view->state.empty());  // "" = unknown to the service
-    view = parse_describe(*body(R"({"UHostSet":[{"UHostId":"u","DiskSet":null}]})"), "u");
-    REQUIRE(view);
-    CHECK(view->disks.empty());
+    CHECK(view->state == "Stop[31mped");  // control characters dropped (clean_text)
+    CHECK(view->region == "r");
+    const auto unknown = parse_describe(
+        *body(
+            R"({"UHostSet":[{"UHostId":"u","State":"","DiskSet":[{"DiskId":"b","Type":"Boot"}]}]})"),
+        "u");
+    REQUIRE(unknown);
+    CHECK(unknown->state.empty());  // "" = unknown to the service
 }
 
 TEST_CASE("compshare_disk describe: malformed replies", "[describe]") {
@@ -84,6 +123,7 @@ TEST_CASE("compshare_disk describe: malformed replies", "[describe]") {
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":"maybe"}]}]})",
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":1}]}]})",
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","Drive":5}]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[]}]})",
          }) {
         INFO(bad);
         CHECK_THROWS_AS(parse_describe(*body(bad), "u"), malformed_response);

@@ -146,9 +146,14 @@ TEST_CASE("compshare_disk scenario: already detached is a success without a writ
     CHECK_FALSE(r.result->getValue<bool>("detach_sent"));
     CHECK_FALSE(r.result->getObject("observed")->getValue<bool>("attached_before"));
     CHECK(r.result->isNull("response"));
-    CHECK(integer(r.result->getObject("timing"), "api_calls") == 1);
+    // The precheck, then the disk inventory as a second opinion: the disk is free.
+    CHECK(integer(r.result->getObject("timing"), "api_calls") == 2);
+    CHECK(emu.count("DescribeCompshareDisk") == 1);
     CHECK(emu.count(detach) == 1);  // only the first run's
-    CHECK_THAT(r.result->getValue<std::string>("message"), Catch::Contains("not attached"));
+    CHECK(r.result->getValue<std::string>("message") ==
+          "udisk-emu-data1 is not attached to uhost-emu-stopped (instance Stopped) and "
+          "DescribeCompshareDisk lists it as free; nothing to do");
+    CHECK(r.result->getArray("warnings")->size() == 0);
 }
 
 TEST_CASE("compshare_disk scenario: running instance", "[scenario]") {
@@ -240,9 +245,9 @@ TEST_CASE("compshare_disk scenario: dry run writes nothing", "[scenario]") {
     // A dry run still refuses what the real run would refuse.
     r = plugin.invoke(detach_params(running_host, data3, R"("DryRun":true)"));
     CHECK(r.error_type() == "InstanceNotStopped");
-    // And reports an already detached disk as such.
+    // And reports a disk that is attached nowhere as unknown, not as already detached.
     r = plugin.invoke(detach_params(stopped_host, "udisk-elsewhere", R"("DryRun":true)"));
-    CHECK(r.status_text() == "already_detached");
+    CHECK(r.error_type() == "DiskNotFound");
     CHECK(emu.count(detach) == 0);
 }
 

@@ -177,11 +177,41 @@ class Scenarios(SchemaCase):
         self.assertEqual(result["resource"]["zone"], "cn-wlcb-01")
 
     def test_already_detached(self):
-        status, result, _, sent = self.scenario(params(disk="udisk-not-here"))
+        # Not on the instance, and the disk inventory lists it as free.
+        inventory = {"Action": "DescribeCompshareDiskResponse", "RetCode": 0, "TotalCount": 1,
+                     "DiskSet": [{"ResourceId": "udisk-free", "MountInstance": "",
+                                  "Status": "Available"}]}
+        status, result, _, sent = self.scenario(
+            params(disk="udisk-free"),
+            faults=[{"action": "DescribeCompshareDisk", "mode": "body",
+                     "body": json.dumps(inventory)}])
         self.assertEqual(status, AH_OK)
         self.assertEqual(sent, 0)
         self.assertEqual(result["status"], "already_detached")
         self.assertFalse(result["changed"])
+        self.assertEqual(result["warnings"], [])
+
+    def test_already_detached_unconfirmed(self):
+        status, result, _, sent = self.scenario(
+            params(disk="udisk-not-here"),
+            faults=[{"action": "DescribeCompshareDisk", "mode": "http_status", "status": 500}])
+        self.assertEqual(status, AH_OK)
+        self.assertEqual(sent, 0)
+        self.assertEqual(result["status"], "already_detached")
+        self.assertEqual(len(result["warnings"]), 1)
+
+    def test_disk_not_found(self):
+        status, result, _, sent = self.scenario(params(disk="udisk-not-here"))
+        self.assertEqual(status, AH_ERROR)
+        self.assertEqual(sent, 0)
+        self.assertEqual(result["error"]["type"], "DiskNotFound")
+
+    def test_disk_attached_elsewhere(self):
+        status, result, _, sent = self.scenario(params(disk=DATA3))
+        self.assertEqual(status, AH_ERROR)
+        self.assertEqual(sent, 0)
+        self.assertEqual(result["error"]["type"], "DiskAttachedElsewhere")
+        self.assertIn(RUNNING, result["message"])
 
     def test_dry_run(self):
         status, result, _, sent = self.scenario(params(DryRun=True))

@@ -1,7 +1,9 @@
 #include "detach_action.hpp"
 
+#include "disk_inventory.hpp"
 #include "instance_view.hpp"
 #include "progress.hpp"
+#include "secret_scrub.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +17,7 @@ using clock = std::chrono::steady_clock;
 
 constexpr const char* describe_action = "DescribeCompShareInstance";
 constexpr const char* detach_action_name = "DetachCompshareDisk";
+constexpr const char* inventory_action = "DescribeCompshareDisk";
 constexpr int confirming_reads = 2;  // guards against a stale read right after the request
 
 // Ends the run with an error (thrown inside the action, caught in run()).
@@ -30,13 +33,18 @@ error_info make_error(const char* type, std::string message, bool retryable = fa
     return e;
 }
 
+// "1 poll", "2 polls".
+std::string count_of(int n, const char* singular, const char* plural) {
+    return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
 class detach_run {
   public:
     detach_run(const detach_params& params, api_client& client, const actionhost::host& host)
         : p_(params),
           client_(client),
           host_(host),
-          events_(host, params.uhost_id, params.udisk_id),
+          events_(host, params.uhost_id, params.udisk_id, client.settings().private_key),
           started_(clock::now()) {
         r_.dry_run = p_.dry_run;
         r_.client_token = p_.client_token;
@@ -113,6 +121,8 @@ class detach_run {
         r_.timing.api_calls = stats.api_calls;
         r_.timing.retries = stats.retries;
         r_.request_ids = stats.request_ids;
+        // Server text is in it (messages, state, request ids): the private key never leaves.
+        scrub_report(r_, client_.settings().private_key);
         events_.done(r_.ok, r_.status, r_.message, r_.timing.elapsed_ms);
         return std::move(r_);
     }
@@ -160,8 +170,15 @@ class detach_run {
         } catch (const malformed_response& m) {
             throw stop{make_error(
                 error_type::transient,
-                context + ": malformed " + describe_action + " reply (" + m.what() + ")", true)};
+                context + ": malformed " + reply_name(context) + " (" + m.what() + ")", true)};
         }
+    }
+
+    // "reply" when the context already names the action, else "DescribeCompShareInstance reply".
+    static std::string reply_name(const std::string& context) {
+        return context.find(describe_action) == std::string::npos
+                   ? std::string(describe_action) + " reply"
+                   : std::string("reply");
     }
 
     std::string cancelled_message(const std::string& context) const {
@@ -190,11 +207,13 @@ class detach_run {
             events_.precheck(view->state, false, p_.device);
             r_.observed.attached_before = false;
             r_.observed.attached_after = false;
+            const std::string not_here = p_.udisk_id + " is not attached to " + p_.uhost_id +
+                                         " (instance " + describe_state(view->state) + ")";
+            const std::string second_opinion = confirm_not_attached(not_here);
             r_.ok = true;
             r_.changed = false;
             r_.status = status::already_detached;
-            r_.message = p_.udisk_id + " is not attached to " + p_.uhost_id + " (instance " +
-                         describe_state(view->state) + "); nothing to do";
+            r_.message = not_here + second_opinion + "; nothing to do";
             return false;
         }
         r_.observed.attached_before = true;
@@ -202,6 +221,15 @@ class detach_run {
             throw stop{
                 make_error(error_type::system_disk, p_.udisk_id + " is the system (boot) disk of " +
                                                         p_.uhost_id + " and cannot be detached")};
+        }
+        // The Drive becomes the detach's Device and is quoted in messages: the same rule as a
+        // user's Device, or the reply is not believed.
+        if (!disk->drive.empty() && !is_valid_device(disk->drive)) {
+            throw stop{make_error(error_type::transient,
+                                  std::string(describe_action) + " for " + p_.uhost_id +
+                                      ": malformed reply (DiskSet[].Drive of " + p_.udisk_id +
+                                      " is not a device path such as /dev/vdb)",
+                                  true)};
         }
         const std::string wanted = p_.device;
         if (!wanted.empty() && !disk->drive.empty() && disk->drive != wanted) {
@@ -220,6 +248,14 @@ class detach_run {
             r_.resource.device = disk->drive;
         }
         events_.precheck(view->state, true, r_.resource.device);
+        if (view->state.empty()) {
+            // The API's "unknown" (its status query failed): a passing condition, not a state.
+            throw stop{make_error(error_type::transient,
+                                  "the service does not know the state of " + p_.uhost_id +
+                                      " (State \"\"); " + detach_action_name + " of " +
+                                      p_.udisk_id + " needs the instance Stopped",
+                                  true)};
+        }
         if (view->state != "Stopped") {
             const bool stopping = view->state == "Stopping";
             throw stop{make_error(error_type::instance_not_stopped,
@@ -229,6 +265,58 @@ class detach_run {
                                   stopping)};
         }
         return true;
+    }
+
+    // The disk is not in the instance's DiskSet: asks the inventory where it is. Returns a note
+    // for the message when the disk is free; throws DiskNotFound, DiskAttachedElsewhere,
+    // Transient (the two reads disagree) or Cancelled. When the inventory cannot be read the
+    // answer stays already_detached, with a warning that the disk's existence is unconfirmed.
+    std::string confirm_not_attached(const std::string& not_here) {
+        param_map base{{"Region", p_.region}};
+        if (!p_.project_id.empty())
+            base["ProjectId"] = p_.project_id;
+        std::optional<inventory_disk> entry;
+        try {
+            entry = find_in_inventory(client_, base, p_.udisk_id);
+        } catch (const api_failure& f) {
+            if (f.kind == failure_kind::cancelled) {
+                throw stop{make_error(
+                    error_type::cancelled,
+                    cancelled_message(std::string(inventory_action) + " for " + p_.udisk_id))};
+            }
+            unconfirmed_warning(f.what());
+            return "";
+        } catch (const malformed_response& m) {
+            unconfirmed_warning(std::string(inventory_action) + ": malformed reply (" + m.what() +
+                                ")");
+            return "";
+        }
+        const std::string nothing_sent = "; nothing was sent";
+        if (!entry) {
+            throw stop{make_error(error_type::disk_not_found,
+                                  not_here + " and no disk " + p_.udisk_id +
+                                      " is listed in region " + p_.region + " (" +
+                                      inventory_action + ")" + nothing_sent)};
+        }
+        if (entry->mount_instance.empty())
+            return " and " + std::string(inventory_action) + " lists it as free";
+        if (entry->mount_instance == p_.uhost_id) {
+            throw stop{make_error(error_type::transient,
+                                  not_here + ", but " + inventory_action +
+                                      " lists it as mounted there; the two reads disagree" +
+                                      nothing_sent,
+                                  true)};
+        }
+        throw stop{make_error(error_type::disk_attached_elsewhere,
+                              p_.udisk_id + " is attached to " + entry->mount_instance +
+                                  ", not to " + p_.uhost_id + " (" + inventory_action +
+                                  (entry->status.empty() ? "" : ", Status " + entry->status) + ")" +
+                                  nothing_sent)};
+    }
+
+    void unconfirmed_warning(const std::string& reason) {
+        r_.warnings.push_back("could not confirm that " + p_.udisk_id + " exists (" + reason +
+                              "): a mistyped UDiskId also looks already detached");
     }
 
     static std::string describe_state(const std::string& state) {
@@ -317,8 +405,8 @@ class detach_run {
             if (resends >= max_resends) {
                 throw stop{make_error(error_type::transient,
                                       context + " could not be confirmed after " +
-                                          std::to_string(resends + 1) + " send(s); the disk " +
-                                          "is still attached and no detach is in progress",
+                                          count_of(resends + 1, "send", "sends") +
+                                          "; the disk is still attached",
                                       true)};
             }
             check_cancel("before sending the detach again");
@@ -351,11 +439,18 @@ class detach_run {
             const auto nap = std::min(duration_cast<clock::duration>(interval), left);
             host_.cancellation().sleep_for(nap);  // returns early on cancel
             check_cancel("while waiting");
-            const int number = ++r_.timing.polls;
+            // A poll counts once its request went out: at the deadline none may be sent.
+            const int calls_before = client_.stats().api_calls;
+            const int number = r_.timing.polls + 1;
             std::optional<instance_view> view;
             try {
                 view = describe(context, deadline);
             } catch (const stop& s) {
+                if (s.error.type == error_type::cancelled)
+                    throw;
+                if (client_.stats().api_calls == calls_before)
+                    break;  // nothing was sent: the deadline came first
+                r_.timing.polls = number;
                 // A poll that failed after the client's own retries does not end the wait:
                 // the detach is in flight either way; keep polling until the deadline.
                 if (!s.error.retryable)
@@ -365,6 +460,7 @@ class detach_run {
                 consecutive = 0;
                 continue;
             }
+            r_.timing.polls = number;
             if (!view) {
                 throw stop{make_error(error_type::instance_not_found,
                                       "instance " + where() + " disappeared while waiting for " +
@@ -378,11 +474,22 @@ class detach_run {
             if (consecutive >= confirming_reads)
                 return;
         }
-        std::string message =
-            p_.udisk_id + " was still " +
-            (r_.observed.attached_after.value_or(true) ? "attached to " : "unconfirmed on ") +
-            p_.uhost_id + " after waiting " + seconds_text() + " s (" +
-            std::to_string(r_.timing.polls) + " polls)";
+        const std::string polls = count_of(r_.timing.polls, "poll", "polls");
+        std::string message;
+        if (!r_.observed.attached_after) {
+            message =
+                p_.udisk_id + " could not be confirmed detached from " + p_.uhost_id + " within " +
+                seconds_text() + " s (" +
+                (r_.timing.polls == 0 ? std::string("no poll was sent") : polls + ", none usable") +
+                ")";
+        } else if (*r_.observed.attached_after) {
+            message = p_.udisk_id + " was still attached to " + p_.uhost_id + " after waiting " +
+                      seconds_text() + " s (" + polls + ")";
+        } else {
+            message = p_.udisk_id + " was not in the DiskSet of " + p_.uhost_id +
+                      " in the last read, but no second read confirmed it within " +
+                      seconds_text() + " s (" + polls + ")";
+        }
         if (!last_failure.empty())
             message += "; last poll failure: " + last_failure;
         throw stop{make_error(error_type::wait_timeout, message, true)};

@@ -3,6 +3,21 @@
 #include <string_view>
 
 namespace compshare::detach {
+namespace {
+
+// The failure's text without its leading "Action: " when the context already names the action,
+// so that a message never says "DescribeCompShareInstance for x: DescribeCompShareInstance: ...".
+std::string failure_text(const api_failure& failure, const std::string& context) {
+    std::string text = failure.what();
+    const std::string prefix = failure.action + ": ";
+    if (!failure.action.empty() && context.find(failure.action) != std::string::npos &&
+        text.compare(0, prefix.size(), prefix) == 0) {
+        text.erase(0, prefix.size());
+    }
+    return text;
+}
+
+}  // namespace
 
 ah_status status_for(const std::string& type) {
     if (type == error_type::invalid_parameter)
@@ -37,6 +52,14 @@ std::string hint_for(const error_info& error, bool detach_sent) {
     if (t == error_type::instance_not_found) {
         return "Check UHostId and Region (and Zone, if given).";
     }
+    if (t == error_type::disk_not_found) {
+        return "Check UDiskId and Region: no disk with that id is listed in the region. Nothing "
+               "was sent.";
+    }
+    if (t == error_type::disk_attached_elsewhere) {
+        return "The disk is attached to the instance named in the message, not to UHostId. "
+               "Pass that instance's id if it is the one to detach from. Nothing was sent.";
+    }
     if (t == error_type::system_disk) {
         return "The system disk cannot be detached; pass the id of a data disk.";
     }
@@ -56,15 +79,20 @@ std::string hint_for(const error_info& error, bool detach_sent) {
     }
     if (t == error_type::transient) {
         return detach_sent ? "A temporary failure after the detach request may have reached the "
-                             "service; re-running is safe (it reads the instance first)."
+                             "service; re-running is safe (unless Precheck is false, it reads the "
+                             "instance first)."
                            : "A temporary failure; retrying later may succeed.";
+    }
+    if (error.ret_code == ret_code::service_error) {
+        return "The service reported an internal error; retrying is unlikely to help. Contact "
+               "Compshare support with error.request_id.";
     }
     return "See error.ret_code and error.api_message; the request_id helps Compshare support.";
 }
 
 error_info classify(const api_failure& failure, const std::string& context) {
     error_info e;
-    e.message = context + ": " + failure.what();
+    e.message = context + ": " + failure_text(failure, context);
     e.request_id = failure.request_id;
     switch (failure.kind) {
         case failure_kind::cancelled:
@@ -108,8 +136,7 @@ error_info classify(const api_failure& failure, const std::string& context) {
             if (code >= 170 && code <= 174) {
                 e.type = error_type::auth_failed;
             } else if (code == ret_code::api_timeout || code == ret_code::service_unavailable ||
-                       code == ret_code::rate_limited || code == ret_code::resources_short ||
-                       code == ret_code::service_error) {
+                       code == ret_code::rate_limited || code == ret_code::resources_short) {
                 e.type = error_type::transient;
                 e.retryable = true;
             } else {

@@ -52,6 +52,13 @@ bool is_id_char(char c) {
            c == ':';
 }
 
+bool is_device_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '/';
+}
+
+constexpr std::string_view device_prefix = "/dev/";
+
 // Resource ids (UHostId, UDiskId, Region, Zone, ProjectId): 1-64 of [A-Za-z0-9._:-], so no
 // whitespace, no control characters and nothing that needs escaping anywhere.
 void check_id(const std::string& field, const std::string& value) {
@@ -69,18 +76,11 @@ void check_id(const std::string& field, const std::string& value) {
 }
 
 void check_device(const std::string& value) {
-    static const std::string prefix = "/dev/";
-    const auto valid_char = [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-               c == '/';
-    };
     if (value.size() > max_device_length) {
         throw invalid_parameter("Device", "Device is too long (at most " +
                                               std::to_string(max_device_length) + " characters)");
     }
-    if (value.size() <= prefix.size() || value.compare(0, prefix.size(), prefix) != 0 ||
-        !std::all_of(value.begin(), value.end(), valid_char) ||
-        value.find("..") != std::string::npos) {
+    if (!is_valid_device(value)) {
         throw invalid_parameter("Device",
                                 "Device must be a device path such as /dev/vdb (/dev/ followed by "
                                 "letters, digits and . _ - /, no \"..\")");
@@ -162,6 +162,18 @@ Poco::JSON::Object::Ptr parse_object(std::string_view json) {
 }
 
 }  // namespace
+
+bool is_valid_id(std::string_view value) {
+    return !value.empty() && value.size() <= max_id_length &&
+           std::all_of(value.begin(), value.end(), is_id_char);
+}
+
+bool is_valid_device(std::string_view value) {
+    return value.size() > device_prefix.size() && value.size() <= max_device_length &&
+           value.substr(0, device_prefix.size()) == device_prefix &&
+           std::all_of(value.begin(), value.end(), is_device_char) &&
+           value.find("..") == std::string_view::npos;
+}
 
 bool is_credential_like_key(std::string_view key) {
     std::string norm;

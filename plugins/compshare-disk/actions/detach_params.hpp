@@ -54,6 +54,12 @@ class invalid_parameter : public std::runtime_error {
 detach_params parse_detach_params(std::string_view json, const std::string& default_region,
                                   bool require_region = true);
 
+// The rules of the id parameters (1-64 of [A-Za-z0-9._:-]) and of Device (/dev/ followed by
+// letters, digits and . _ - /, no "..", at most 64): also applied to the service's Zone,
+// MountInstance and Drive before the plugin uses one as such.
+bool is_valid_id(std::string_view value);
+bool is_valid_device(std::string_view value);
+
 // True for keys that look like credentials (PublicKey, private_key, Signature, Password, ...).
 bool is_credential_like_key(std::string_view key);
 

@@ -1,9 +1,13 @@
 #include "instance_view.hpp"
 
+#include "client/response.hpp"
+#include "detach_params.hpp"
+
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace compshare::detach {
 namespace {
@@ -50,18 +54,29 @@ bool parse_is_boot(const Poco::JSON::Object& disk) {
     return boot || equals_ignore_case(opt_string(disk, "Type", "DiskSet[]"), "Boot");
 }
 
+// Server text that may be quoted in a message or an event: no control characters, short.
+constexpr std::size_t max_quoted_field = 64;
+
 instance_view parse_instance(const Poco::JSON::Object& host) {
     instance_view view;
     view.uhost_id = opt_string(host, "UHostId", "UHostSet[]");
-    view.state = opt_string(host, "State", "UHostSet[]");
-    view.region = opt_string(host, "Region", "UHostSet[]");
+    view.state = compshare::clean_text(opt_string(host, "State", "UHostSet[]"), max_quoted_field);
+    view.region = compshare::clean_text(opt_string(host, "Region", "UHostSet[]"), max_quoted_field);
     view.zone = opt_string(host, "Zone", "UHostSet[]");
+    if (!view.zone.empty() && !is_valid_id(view.zone))
+        throw malformed_response("UHostSet[].Zone is not a zone id");
+    // Every instance has a system disk: a reply without one does not describe the instance, and
+    // must never be read as "the data disk has left".
     if (!host.has("DiskSet") || host.isNull("DiskSet"))
-        return view;  // no disks at all
+        throw malformed_response(
+            "UHostSet[].DiskSet is missing (every instance has a system disk)");
     const auto disks = host.getArray("DiskSet");
     if (!disks)
         throw malformed_response("UHostSet[].DiskSet is not an array");
+    if (disks->size() == 0)
+        throw malformed_response("UHostSet[].DiskSet is empty (every instance has a system disk)");
     view.disks.reserve(disks->size());
+    std::set<std::string> seen;
     for (std::size_t i = 0; i < disks->size(); ++i) {
         const auto disk = disks->getObject(static_cast<unsigned>(i));
         if (!disk)
@@ -70,9 +85,15 @@ instance_view parse_instance(const Poco::JSON::Object& host) {
         d.id = opt_string(*disk, "DiskId", "DiskSet[]");
         if (d.id.empty())
             throw malformed_response("DiskSet[] entry without DiskId");
+        if (!seen.insert(d.id).second)
+            throw malformed_response("DiskSet lists the same DiskId twice");
         d.is_boot = parse_is_boot(*disk);
         d.drive = normalize_drive(opt_string(*disk, "Drive", "DiskSet[]"));
         view.disks.push_back(std::move(d));
+    }
+    if (std::none_of(view.disks.begin(), view.disks.end(),
+                     [](const disk_view& d) { return d.is_boot; })) {
+        throw malformed_response("UHostSet[].DiskSet lists no system disk");
     }
     return view;
 }
@@ -99,6 +120,7 @@ std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
     const auto hosts = body.getArray("UHostSet");
     if (!hosts)
         throw malformed_response("UHostSet is not an array");
+    std::optional<instance_view> found;
     for (std::size_t i = 0; i < hosts->size(); ++i) {
         const auto host = hosts->getObject(static_cast<unsigned>(i));
         if (!host)
@@ -106,9 +128,12 @@ std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
         // Match on the id ourselves: a reply listing other instances must not be mistaken for ours.
         if (opt_string(*host, "UHostId", "UHostSet[]") != uhost_id)
             continue;
-        return parse_instance(*host);
+        // Two entries for one instance: which one is true cannot be known.
+        if (found)
+            throw malformed_response("UHostSet lists the instance twice");
+        found = parse_instance(*host);
     }
-    return std::nullopt;
+    return found;
 }
 
 }  // namespace compshare::detach

@@ -1,5 +1,7 @@
 // What the action needs from a DescribeCompShareInstance reply, and nothing more: the reply also
 // carries Password and SshLoginCommand, so the raw body is never kept, logged or returned.
+// A reply that cannot be the truth about an instance (no DiskSet, no system disk, the instance
+// or a disk listed twice) is malformed: never evidence that a disk left.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -14,14 +16,16 @@ namespace compshare::detach {
 struct disk_view {
     std::string id;  // DiskId
     bool is_boot = false;
-    std::string drive;  // normalised to a /dev/... path ("" when the service gives none)
+    std::string drive;  // normalised to a /dev/... path ("" when the service gives none); not
+                        // yet checked against the Device rule (is_valid_device)
 };
 
 struct instance_view {
     std::string uhost_id;
-    std::string state;   // "Stopped", "Running", ... ("" = the service does not know)
-    std::string region;  // "" when the reply has none
-    std::string zone;
+    std::string state;   // "Stopped", "Running", ... ("" = the service does not know); control
+                         // characters removed (clean_text), so it can be quoted
+    std::string region;  // "" when the reply has none; control characters removed
+    std::string zone;    // "" or an id (is_valid_id): it is sent back as the detach's Zone
     std::vector<disk_view> disks;
 
     const disk_view* find_disk(const std::string& disk_id) const;
@@ -35,7 +39,8 @@ class malformed_response : public std::runtime_error {
 };
 
 // Finds `uhost_id` in the reply's UHostSet. std::nullopt when it is not listed (the instance does
-// not exist in that region/zone). Throws malformed_response.
+// not exist in that region/zone). Throws malformed_response, whose message names fields and
+// never quotes a value from the reply.
 std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
                                             const std::string& uhost_id);
 

@@ -1,9 +1,16 @@
 #include "progress.hpp"
 
+#include "secret_scrub.hpp"
+
 #include <actionhost/json_writer.hpp>
 
 namespace compshare::detach {
 using actionhost::json_writer;
+
+std::string progress::scrubbed(const std::string& text) const {
+    return scrub_secret(text, secret_);
+}
+
 namespace {
 
 // Starts {"event":..., "message":..., "uhost_id":..., "udisk_id":... ; the caller adds fields and
@@ -19,17 +26,20 @@ json_writer start(const char* event, const std::string& message, const std::stri
     return w;
 }
 
+std::string state_text(const std::string& state) {
+    return state.empty() ? std::string("in an unknown state") : state;
+}
+
 }  // namespace
 
 void progress::precheck(const std::string& state, bool attached, const std::string& device) const {
     if (!host_.has_log())
         return;
-    const std::string message =
-        attached ? udisk_id_ + " is attached to " + uhost_id_ + " as " + device + "; instance is " +
-                       (state.empty() ? std::string("in an unknown state") : state)
-                 : udisk_id_ + " is not attached to " + uhost_id_;
-    auto w = start("precheck", message, uhost_id_, udisk_id_);
-    w.member("instance_state", state).member("attached", attached);
+    const std::string message = attached ? udisk_id_ + " is attached to " + uhost_id_ + " as " +
+                                               device + "; instance is " + state_text(state)
+                                         : udisk_id_ + " is not attached to " + uhost_id_;
+    auto w = start("precheck", scrubbed(message), uhost_id_, udisk_id_);
+    w.member("instance_state", scrubbed(state)).member("attached", attached);
     w.key("device").string_or_null(device);
     host_.log(AH_LOG_INFO, w.end_object().str());
 }
@@ -44,7 +54,7 @@ void progress::detach_sent(const std::string& device, const std::string& request
                             " is already in progress (RetCode " + std::to_string(ret_code) + ")";
     auto w = start("detach_sent", message, uhost_id_, udisk_id_);
     w.member("device", device).member("ret_code", ret_code);
-    w.key("request_id").string_or_null(request_id);
+    w.key("request_id").string_or_null(scrubbed(request_id));
     host_.log(AH_LOG_INFO, w.end_object().str());
 }
 
@@ -52,8 +62,8 @@ void progress::detach_unconfirmed(const std::string& reason) const {
     if (!host_.has_log())
         return;
     auto w = start("detach_unconfirmed",
-                   "the detach request may have reached the service (" + reason +
-                       "); re-reading the instance before anything else",
+                   scrubbed("the detach request may have reached the service (" + reason +
+                            "); re-reading the instance before anything else"),
                    uhost_id_, udisk_id_);
     host_.log(AH_LOG_WARNING, w.end_object().str());
 }
@@ -61,9 +71,11 @@ void progress::detach_unconfirmed(const std::string& reason) const {
 void progress::detach_resend(int attempt, int max_attempts) const {
     if (!host_.has_log())
         return;
+    // The instance read cannot tell whether a detach is in progress (a detaching disk is still
+    // listed); if one is, the service answers the re-send with "in progress".
     auto w = start("detach_resend",
-                   "the disk is still attached and no detach is in progress; sending the detach "
-                   "again (" +
+                   udisk_id_ + " is still attached to " + uhost_id_ +
+                       " after an unconfirmed DetachCompshareDisk; sending it again (re-send " +
                        std::to_string(attempt) + " of " + std::to_string(max_attempts) + ")",
                    uhost_id_, udisk_id_);
     w.member("attempt", attempt).member("max_attempts", max_attempts);
@@ -75,11 +87,11 @@ void progress::poll(int number, const std::string& state, bool attached,
     if (!host_.has_log())
         return;
     auto w = start("poll",
-                   "poll " + std::to_string(number) + ": " + udisk_id_ +
-                       (attached ? " still attached" : " detached") + ", instance " +
-                       (state.empty() ? std::string("state unknown") : state),
+                   scrubbed("poll " + std::to_string(number) + ": " + udisk_id_ +
+                            (attached ? " still attached" : " not in the DiskSet") + ", instance " +
+                            (state.empty() ? std::string("state unknown") : state)),
                    uhost_id_, udisk_id_);
-    w.member("poll", number).member("instance_state", state).member("attached", attached);
+    w.member("poll", number).member("instance_state", scrubbed(state)).member("attached", attached);
     w.member("elapsed_ms", elapsed_ms);
     host_.log(AH_LOG_INFO, w.end_object().str());
 }
@@ -89,8 +101,8 @@ void progress::poll_failed(int number, const std::string& error_type,
     if (!host_.has_log())
         return;
     auto w = start("poll_failed",
-                   "poll " + std::to_string(number) + " failed (" + reason +
-                       "); polling on until the deadline",
+                   scrubbed("poll " + std::to_string(number) + " failed (" + reason +
+                            "); polling on until the deadline"),
                    uhost_id_, udisk_id_);
     w.member("poll", number).member("error_type", error_type);
     host_.log(AH_LOG_WARNING, w.end_object().str());
@@ -100,7 +112,7 @@ void progress::done(bool ok, const std::string& status, const std::string& messa
                     std::int64_t elapsed_ms) const {
     if (!host_.has_log())
         return;
-    auto w = start("done", message, uhost_id_, udisk_id_);
+    auto w = start("done", scrubbed(message), uhost_id_, udisk_id_);
     w.member("ok", ok).member("status", status).member("elapsed_ms", elapsed_ms);
     host_.log(ok ? AH_LOG_INFO : AH_LOG_ERROR, w.end_object().str());
 }

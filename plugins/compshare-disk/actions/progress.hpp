@@ -13,8 +13,13 @@ namespace compshare::detach {
 
 class progress {
   public:
-    progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id)
-        : host_(host), uhost_id_(std::move(uhost_id)), udisk_id_(std::move(udisk_id)) {}
+    // `secret` (the private key) is scrubbed from every event: events quote server text.
+    progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id,
+             std::string secret)
+        : host_(host),
+          uhost_id_(std::move(uhost_id)),
+          udisk_id_(std::move(udisk_id)),
+          secret_(std::move(secret)) {}
 
     void precheck(const std::string& state, bool attached, const std::string& device) const;
     void detach_sent(const std::string& device, const std::string& request_id, int ret_code) const;
@@ -26,9 +31,12 @@ class progress {
               std::int64_t elapsed_ms) const;
 
   private:
+    std::string scrubbed(const std::string& text) const;
+
     const actionhost::host& host_;
     std::string uhost_id_;
     std::string udisk_id_;
+    std::string secret_;
 };
 
 }  // namespace compshare::detach

@@ -165,7 +165,7 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
             // Retries exhausted: say so, keep the classification.
             throw with_message(failed->error, std::string(failed->error.what()) +
                                                   " (gave up after " + std::to_string(attempt) +
-                                                  " attempts)");
+                                                  (attempt == 1 ? " attempt)" : " attempts)"));
         }
 
         auto delay = policy_.delay(attempt);

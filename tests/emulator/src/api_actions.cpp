@@ -53,20 +53,34 @@ std::string host_id(const param_map& params) {
     return id.empty() ? param(params, "HostId") : id;
 }
 
-action_result describe(emulator_state& state, const param_map& params) {
-    long long offset = 0;
-    long long limit = 20;
+// Reads Offset (default 0) and Limit (default 20, 1..100); false (and a 230 in `error`) when
+// either is out of range.
+bool paging(const param_map& params, long long& offset, long long& limit, action_result& error) {
+    offset = 0;
+    limit = 20;
     if (params.count("Offset") != 0) {
         offset = parse_count(param(params, "Offset"));
         if (offset < 0) {
-            return fail(ret::bad_params, "Params [Offset] not available");
+            error = fail(ret::bad_params, "Params [Offset] not available");
+            return false;
         }
     }
     if (params.count("Limit") != 0) {
         limit = parse_count(param(params, "Limit"));
         if (limit < 1 || limit > 100) {
-            return fail(ret::bad_params, "Params [Limit] not available");
+            error = fail(ret::bad_params, "Params [Limit] not available");
+            return false;
         }
+    }
+    return true;
+}
+
+action_result describe(emulator_state& state, const param_map& params) {
+    long long offset = 0;
+    long long limit = 20;
+    action_result refused;
+    if (!paging(params, offset, limit, refused)) {
+        return refused;
     }
     std::set<std::string> ids;
     for (auto it = params.lower_bound("UHostIds."); it != params.end(); ++it) {
@@ -94,6 +108,62 @@ action_result describe(emulator_state& state, const param_map& params) {
         Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
     fields->set("TotalCount", total);
     fields->set("UHostSet", set);
+    return {ret::ok, "", fields};
+}
+
+// One DiskSet entry of DescribeCompshareDisk. The field names are compshare-cli's; Status is
+// the emulator's choice (the real values are undocumented): InUse, Detaching, Available.
+Poco::JSON::Object::Ptr inventory_entry(const disk& d, const instance* owner) {
+    auto entry = Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
+    entry->set("ResourceId", d.id);
+    std::string name;
+    if (!d.extra.isNull() && d.extra->has("Name") && d.extra->get("Name").isString())
+        name = d.extra->getValue<std::string>("Name");
+    entry->set("Name", name);
+    entry->set("Configuration", std::to_string(d.size) + "GB");
+    entry->set("DiskType", d.type);
+    entry->set("Status", owner == nullptr ? "Available" : d.detached_at ? "Detaching" : "InUse");
+    entry->set("MountInstance", owner == nullptr ? std::string() : owner->id);
+    entry->set("Zone", owner == nullptr ? d.zone : owner->zone);
+    return entry;
+}
+
+// DescribeCompshareDisk: the disk inventory (attached, detaching and free disks, system disks
+// included) of one Region, optionally only those mounted on HostId.
+action_result describe_disks(emulator_state& state, const param_map& params) {
+    if (param(params, "Region").empty())
+        return missing("Region");
+    long long offset = 0;
+    long long limit = 20;
+    action_result refused;
+    if (!paging(params, offset, limit, refused))
+        return refused;
+    const std::string region = param(params, "Region");
+    const std::string host_filter = param(params, "HostId");
+
+    Poco::JSON::Array::Ptr set = Poco::makeShared<Poco::JSON::Array>();
+    long long total = 0;
+    const auto add = [&](const disk& d, const instance* owner) {
+        if (total >= offset && total < offset + limit)
+            set->add(inventory_entry(d, owner));
+        ++total;
+    };
+    for (const auto& host : state.instances()) {
+        if (host.region != region || (!host_filter.empty() && host.id != host_filter))
+            continue;
+        for (const auto& d : host.disks)
+            add(d, &host);
+    }
+    if (host_filter.empty()) {
+        for (const auto& d : state.free_disks()) {
+            if (d.region == region)
+                add(d, nullptr);
+        }
+    }
+    Poco::JSON::Object::Ptr fields =
+        Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
+    fields->set("TotalCount", total);
+    fields->set("DiskSet", set);
     return {ret::ok, "", fields};
 }
 
@@ -202,7 +272,7 @@ action_result attach(emulator_state& state, const param_map& params) {
 
 bool is_known_action(const std::string& action) {
     return action == "DescribeCompShareInstance" || action == "DetachCompshareDisk" ||
-           action == "AttachCompshareDisk";
+           action == "AttachCompshareDisk" || action == "DescribeCompshareDisk";
 }
 
 action_result run_action(emulator_state& state, const param_map& params, clock::time_point now,
@@ -216,6 +286,9 @@ action_result run_action(emulator_state& state, const param_map& params, clock::
     }
     if (action == "AttachCompshareDisk") {
         return attach(state, params);
+    }
+    if (action == "DescribeCompshareDisk") {
+        return describe_disks(state, params);
     }
     return fail(ret::unknown_action, "Action [" + action + "] does not exist");
 }

@@ -1,4 +1,5 @@
-// The emulated actions: DescribeCompShareInstance, DetachCompshareDisk, AttachCompshareDisk.
+// The emulated actions: DescribeCompShareInstance, DetachCompshareDisk, AttachCompshareDisk and
+// the disk inventory DescribeCompshareDisk (undocumented upstream; shaped after compshare-cli).
 #pragma once
 
 #include "compshare_emulator/signature.hpp"

@@ -116,6 +116,9 @@ void respond(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRespons
                 response, 200, json_type,
                 response_body(action, {injected->ret_code, injected->message, nullptr}, false));
             break;
+        case fault_mode::body:
+            send_body(response, 200, json_type, injected->body);
+            break;
         case fault_mode::delay:
         case fault_mode::string_ret_code:
             break;  // answered normally above

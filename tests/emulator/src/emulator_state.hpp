@@ -51,6 +51,7 @@ class emulator_state {
     const key_pair* find_key(const std::string& public_key) const;
     instance* find_instance(const std::string& id);
     const std::vector<instance>& instances() const { return instances_; }
+    const std::vector<disk>& free_disks() const { return free_disks_; }
 
     // Where a disk is: the instance it is attached to (nullptr if free), and the disk itself
     // (nullptr if unknown).

@@ -16,7 +16,7 @@ namespace {
 
 using Poco::JSON::Object;
 
-const std::array<std::pair<fault_mode, const char*>, 7> mode_names = {{
+const std::array<std::pair<fault_mode, const char*>, 8> mode_names = {{
     {fault_mode::http_status, "http_status"},
     {fault_mode::reset, "reset"},
     {fault_mode::delay, "delay"},
@@ -24,6 +24,7 @@ const std::array<std::pair<fault_mode, const char*>, 7> mode_names = {{
     {fault_mode::empty_body, "empty_body"},
     {fault_mode::ret_code, "ret_code"},
     {fault_mode::string_ret_code, "string_ret_code"},
+    {fault_mode::body, "body"},
 }};
 
 const char* mode_name(fault_mode mode) {
@@ -61,8 +62,8 @@ std::string string_member(const Object& object, const std::string& key) {
 }
 
 fault parse_one(const Object& object) {
-    static const std::set<std::string> known = {"action", "mode",     "times",    "apply",
-                                                "status", "delay_ms", "ret_code", "message"};
+    static const std::set<std::string> known = {
+        "action", "mode", "times", "apply", "status", "delay_ms", "ret_code", "message", "body"};
     for (const auto& [key, value] : object) {
         if (known.count(key) == 0) {
             invalid("unknown key \"" + key + "\"");
@@ -90,7 +91,7 @@ fault parse_one(const Object& object) {
     if (!found) {
         invalid("unknown mode \"" + mode +
                 "\" (http_status, reset, delay, malformed_json, empty_body, ret_code, "
-                "string_ret_code)");
+                "string_ret_code, body)");
     }
     if (object.has("times")) {
         f.times = integer_member(object, "times", 1, 1000000);
@@ -122,6 +123,10 @@ fault parse_one(const Object& object) {
             f.message = object.has("message") ? string_member(object, "message")
                                               : "Emulated fault " + std::to_string(f.ret_code);
             break;
+        case fault_mode::body:
+            require("body", "body");
+            f.body = string_member(object, "body");
+            break;
         default:
             break;
     }
@@ -147,6 +152,8 @@ Poco::JSON::Object::Ptr fault::to_json() const {
     } else if (mode == fault_mode::ret_code) {
         object->set("ret_code", ret_code);
         object->set("message", message);
+    } else if (mode == fault_mode::body) {
+        object->set("body", body);
     }
     return object;
 }

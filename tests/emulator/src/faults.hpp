@@ -18,6 +18,7 @@ enum class fault_mode {
     empty_body,       // HTTP 200 with an empty body
     ret_code,         // HTTP 200 with the given RetCode and Message
     string_ret_code,  // the normal answer, with RetCode as a JSON string
+    body,             // HTTP 200 with the given body, verbatim (a canned reply)
 };
 
 struct fault {
@@ -29,6 +30,7 @@ struct fault {
     int delay_ms = 0;     // delay
     int ret_code = 0;     // ret_code
     std::string message;  // ret_code
+    std::string body;     // body
 
     // Whether the request is processed at all (state changes, RetCode computed).
     bool processes_request() const;

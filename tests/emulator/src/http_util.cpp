@@ -38,7 +38,9 @@ std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t max_byt
 
 void send_body(Poco::Net::HTTPServerResponse& response, int status, const std::string& content_type,
                const std::string& body) {
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    // The status line carries the status's own reason phrase ("503 Service Unavailable"):
+    // setStatus() alone would keep the default "OK".
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     if (!content_type.empty()) {
         response.setContentType(content_type);
     }

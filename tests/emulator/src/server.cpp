@@ -19,9 +19,15 @@
 namespace compshare_emulator {
 namespace {
 
+// Each keep-alive connection holds one thread for as long as it stays open (Poco's
+// HTTPServer), so this is the number of clients served at once; a connection beyond it waits
+// in the queue until another one closes or idles out (keep_alive_timeout).
+constexpr int max_connections = 1024;
+constexpr int keep_alive_timeout_seconds = 30;
+
 Poco::Net::ServerSocket listen_socket(const options& opts) {
     const Poco::Net::SocketAddress address(opts.listen_host, opts.port);
-    constexpr int backlog = 256;
+    constexpr int backlog = max_connections;
     if (opts.tls_cert_file.empty() != opts.tls_key_file.empty()) {
         throw emulator_error("TLS needs both a certificate and a key file");
     }
@@ -48,8 +54,8 @@ class server::impl {
   public:
     explicit impl(options opts)
         : core_(std::move(opts)),
-          // One thread per connection (keep-alive): enough for benchmarks and many sessions.
-          pool_(2, 256) {
+          // One thread per connection (keep-alive), started on demand.
+          pool_(2, max_connections) {
         if (core_.opts().detach_delay_ms < 0) {
             throw emulator_error("detach_delay_ms must not be negative");
         }
@@ -57,11 +63,11 @@ class server::impl {
         port_ = socket.address().port();
         listen_fd_ = socket.impl()->sockfd();
         Poco::Net::HTTPServerParams::Ptr params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
-        params->setMaxThreads(256);
+        params->setMaxThreads(max_connections);
         params->setMaxQueued(1024);
         params->setKeepAlive(true);
         params->setMaxKeepAliveRequests(0);  // unlimited
-        params->setKeepAliveTimeout(Poco::Timespan(30, 0));
+        params->setKeepAliveTimeout(Poco::Timespan(keep_alive_timeout_seconds, 0));
         params->setTimeout(Poco::Timespan(60, 0));
         params->setSoftwareVersion("compshare-emulator");
         // A connection thread that ends while stop() runs waits this long for more work before

@@ -61,6 +61,7 @@ reply request(uint16_t port, const std::string& method, const std::string& uri,
     std::istream& in = session.receiveResponse(response);
     reply result;
     result.status = response.getStatus();
+    result.reason = response.getReason();
     result.content_type = response.getContentType();
     result.request_id = response.get("X-UCLOUD-REQUEST-UUID", "");
     Poco::StreamCopier::copyToString(in, result.body);

@@ -15,6 +15,7 @@ using compshare_emulator::param_map;
 
 struct reply {
     int status = 0;
+    std::string reason;  // the status line's reason phrase
     std::string content_type;
     std::string request_id;  // X-UCLOUD-REQUEST-UUID
     std::string body;

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
+#include <vector>
 
 using emulator_test::call;
 using emulator_test::disk_ids;
@@ -27,11 +29,18 @@ const param_map detach = {{"Action", "DetachCompshareDisk"},
 
 TEST_CASE("emulator faults: HTTP status", "[emulator][faults]") {
     compshare_emulator::server server({});
-    for (int status : {429, 500, 502, 503, 504}) {
+    const std::vector<std::pair<int, std::string>> statuses = {{429, "Too Many Requests"},
+                                                               {500, "Internal Server Error"},
+                                                               {502, "Bad Gateway"},
+                                                               {503, "Service Unavailable"},
+                                                               {504, "Gateway Time-Out"}};
+    for (const auto& [status, reason] : statuses) {
         server.add_fault(R"({"action":"*","mode":"http_status","status":)" +
                          std::to_string(status) + "}");
         auto answer = call(server.port(), describe);
         CHECK(answer.status == status);
+        CHECK(answer.reason == reason);  // the status's own phrase, not a generic "OK"
+        CHECK(answer.body == reason);
         CHECK_FALSE(answer.request_id.empty());
     }
     CHECK(call(server.port(), describe).status == 200);  // consumed
@@ -142,6 +151,17 @@ TEST_CASE("emulator faults: body modes", "[emulator][faults]") {
         server.add_fault(R"({"action":"DetachCompshareDisk","mode":"string_ret_code"})");
         CHECK(call(port, detach).body.find(R"("RetCode":"8043")") != std::string::npos);
     }
+    SECTION("body: a canned reply, verbatim, and nothing processed") {
+        server.add_fault(
+            R"({"action":"DetachCompshareDisk","mode":"body","body":"{\"RetCode\":0,\"X\":1}"})");
+        auto answer = call(port, detach);
+        CHECK(answer.status == 200);
+        CHECK(answer.content_type == "application/json");
+        CHECK(answer.body == R"({"RetCode":0,"X":1})");
+        CHECK_FALSE(answer.request_id.empty());
+        CHECK(server.accepted("DetachCompshareDisk") == 0);
+        CHECK(disk_ids(port, "uhost-emu-stopped").find("udisk-emu-data1") != std::string::npos);
+    }
 }
 
 TEST_CASE("emulator faults: matching, order, times, clear", "[emulator][faults]") {
@@ -186,6 +206,8 @@ TEST_CASE("emulator faults: invalid fault documents are refused", "[emulator][fa
         R"({"action":"*","mode":"delay"})",
         R"({"action":"*","mode":"delay","delay_ms":-1})",
         R"({"action":"*","mode":"ret_code"})",
+        R"({"action":"*","mode":"body"})",
+        R"({"action":"*","mode":"body","body":7})",
         R"({"action":"*","mode":"reset","times":0})",
         R"({"action":"*","mode":"reset","apply":"during"})",
         R"({"action":"*","mode":"reset","colour":"red"})",

@@ -1,0 +1,43 @@
+#include "secret_scrub.hpp"
+
+namespace compshare::detach {
+
+std::string scrub_secret(std::string text, const std::string& secret) {
+    if (secret.size() < min_scrubbed_secret)
+        return text;
+    const std::string marker = scrubbed_marker;
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + marker.size())) {
+        text.replace(at, secret.size(), marker);
+    }
+    return text;
+}
+
+void scrub_report(detach_report& r, const std::string& secret) {
+    if (secret.size() < min_scrubbed_secret)
+        return;
+    const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
+    for (auto* field : {&r.resource.region, &r.resource.zone, &r.resource.uhost_id,
+                        &r.resource.udisk_id, &r.resource.device, &r.message}) {
+        scrub(*field);
+    }
+    if (r.observed.instance_state)
+        scrub(*r.observed.instance_state);
+    if (r.response) {
+        scrub(r.response->action);
+        scrub(r.response->message);
+    }
+    for (auto& id : r.request_ids)
+        scrub(id);
+    for (auto& warning : r.warnings)
+        scrub(warning);
+    if (r.client_token)
+        scrub(*r.client_token);
+    if (r.error) {
+        scrub(r.error->message);
+        scrub(r.error->api_message);
+        scrub(r.error->request_id);
+    }
+}
+
+}  // namespace compshare::detach

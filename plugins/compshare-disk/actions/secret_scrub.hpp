@@ -1,0 +1,24 @@
+// A known secret (the private key) removed from text before it leaves the plugin: results and
+// events quote server text (Message, State, request ids), and a service that echoed the key
+// must not get it printed.
+#pragma once
+
+#include "detach_result.hpp"
+
+#include <string>
+
+namespace compshare::detach {
+
+// Secrets shorter than this are not scrubbed: replacing every "x" of a one-letter test key
+// would mangle the text and protect nothing.
+inline constexpr std::size_t min_scrubbed_secret = 8;
+
+inline constexpr const char* scrubbed_marker = "***";
+
+// `text` with every occurrence of `secret` replaced by "***".
+std::string scrub_secret(std::string text, const std::string& secret);
+
+// The same over every string of the report.
+void scrub_report(detach_report& report, const std::string& secret);
+
+}  // namespace compshare::detach
