@@ -57,7 +57,6 @@ class compshare_disk_plugin {
             settings.user_agent =
                 "actionhost/" ACTIONHOST_VERSION " compshare-disk/" COMPSHARE_DISK_VERSION;
             region_ = settings.region;
-            private_key_ = settings.private_key;
             client_log_.struct_size = sizeof client_log_;
             client_log_.api_version = AH_PLUGIN_API_VERSION;
             client_log_.host_ctx = this;
@@ -98,11 +97,12 @@ class compshare_disk_plugin {
     // through here, with the private key scrubbed, as the action's events are.
     static void scrubbed_client_log(void* ctx, ah_log_level level, const char* message) {
         const auto* self = static_cast<const compshare_disk_plugin*>(ctx);
-        self->host_.log(level, scrub_secret(message, self->private_key_));
+        const std::string_view key =
+            self->client_ ? self->client_->settings().private_key.view() : std::string_view();
+        self->host_.log(level, scrub_secret(message, key));
     }
 
     const actionhost::host& host_;
-    std::string private_key_;
     ah_host_api client_log_{};                       // points back at this instance (not copied)
     std::optional<actionhost::host> client_host_;    // the client's host: host_ + scrubbing
     std::string region_;                             // the config's default Region

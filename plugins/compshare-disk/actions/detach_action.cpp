@@ -44,7 +44,7 @@ class detach_run {
         : p_(params),
           client_(client),
           host_(host),
-          events_(host, params.uhost_id, params.udisk_id, client.settings().private_key),
+          events_(host, params.uhost_id, params.udisk_id, client.settings().private_key.view()),
           started_(clock::now()) {
         r_.dry_run = p_.dry_run;
         r_.client_token = p_.client_token;
@@ -122,7 +122,7 @@ class detach_run {
         r_.timing.retries = stats.retries;
         r_.request_ids = stats.request_ids;
         // Server text is in it (messages, state, request ids): the private key never leaves.
-        scrub_report(r_, client_.settings().private_key);
+        scrub_report(r_, client_.settings().private_key.view());
         events_.done(r_.ok, r_.status, r_.message, r_.timing.elapsed_ms);
         return std::move(r_);
     }

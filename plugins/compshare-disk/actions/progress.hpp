@@ -8,18 +8,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace compshare::detach {
 
 class progress {
   public:
-    // `secret` (the private key) is scrubbed from every event: events quote server text.
+    // `secret` (the private key) is scrubbed from every event: events quote server text. It is
+    // borrowed (the client's key, in memory kept out of core dumps), not copied.
     progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id,
-             std::string secret)
+             std::string_view secret)
         : host_(host),
           uhost_id_(std::move(uhost_id)),
           udisk_id_(std::move(udisk_id)),
-          secret_(std::move(secret)) {}
+          secret_(secret) {}
 
     void precheck(const std::string& state, bool attached, const std::string& device) const;
     void detach_sent(const std::string& device, const std::string& request_id, int ret_code) const;
@@ -36,7 +38,7 @@ class progress {
     const actionhost::host& host_;
     std::string uhost_id_;
     std::string udisk_id_;
-    std::string secret_;
+    std::string_view secret_;
 };
 
 }  // namespace compshare::detach
