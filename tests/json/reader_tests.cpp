@@ -14,14 +14,23 @@ using actionhost::json::parse_error;
 
 namespace {
 
-// The error parsing `text` gives, as "line L, column C: reason" ("" when it parses).
+// The error parsing `text` gives, as "line L, column C: reason" ("" when it parses); validate()
+// must give exactly the same.
 std::string error_of(const std::string& text) {
+    std::string parsed;
+    std::string validated;
     try {
         parse(text);
     } catch (const parse_error& e) {
-        return e.where() + ": " + e.reason();
+        parsed = e.where() + ": " + e.reason();
     }
-    return "";
+    try {
+        actionhost::json::validate(text);
+    } catch (const parse_error& e) {
+        validated = e.where() + ": " + e.reason();
+    }
+    CHECK(validated == parsed);
+    return parsed;
 }
 
 }  // namespace
