@@ -9,6 +9,7 @@
 # comparison, the store as OpenSSL's default verify paths read it (the whole system bundle
 # parsed, then the directory): SSL_CERT_FILE = the system bundle, SSL_CERT_DIR = the copy.
 # Usage: bench/cold.sh [--actionhost PATH] [--runs N] [--rounds K] [--smoke] [--pin CPU]
+#                      [--only http|https|store]
 #   default PATH: build/bench-release/bin/actionhost
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,6 +18,7 @@ actionhost=build/bench-release/bin/actionhost
 runs=50
 rounds=4
 pin=0
+schemes="http https store"
 while [ $# -gt 0 ]; do
   case "$1" in
     --actionhost) actionhost="$2"; shift 2 ;;
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --pin) pin="$2"; shift 2 ;;
     --smoke) runs=3; rounds=2; shift ;;
-    *) echo "usage: $0 [--actionhost PATH] [--runs N] [--rounds K] [--pin CPU] [--smoke]" >&2; exit 2 ;;
+    --only) schemes="$2"; shift 2 ;;
+    *) echo "usage: $0 [--actionhost PATH] [--runs N] [--rounds K] [--pin CPU] [--smoke] [--only http|https|store]" >&2; exit 2 ;;
   esac
 done
 bench_need nginx hyperfine curl openssl python3 /usr/bin/time taskset
@@ -80,7 +83,7 @@ for scheme in http https store store-ca-file store-bundle; do
   case $scheme in store-*) ;; *) $(curl_cmd $scheme) ;; esac
 done
 
-for scheme in http https store; do
+for scheme in $schemes; do
   echo "== $scheme: hyperfine, $rounds rounds of $runs runs per command, order rotating ==" >&2
   commands=("actionhost $scheme" "$(ah_cmd $scheme)" "curl $scheme" "$(curl_cmd $scheme)")
   if [ $scheme = store ]; then
@@ -113,6 +116,9 @@ def line(name):
     return ("median %.2f ms (p10 %.2f, p90 %.2f, round medians %s)"
             % (1e3 * statistics.median(t), 1e3 * q[9], 1e3 * q[89],
                "/".join("%.2f" % (1e3 * m) for m in medians[name])))
+def round_ratios(a, b):
+    """Each round's median of a over b's: the two ran minutes apart at most, under one load."""
+    return "/".join("%.2f" % (x / y) for x, y in zip(medians[a], medians[b]))
 def verdict(ratio, target):
     return f"{ratio:.2f} (target <= {target}: " + (
         f"met by {100 * (1 - ratio / target):.0f}%)" if ratio <= target
@@ -121,13 +127,13 @@ median = {name: statistics.median(t) for name, t in times.items()}
 a, c = f"actionhost {scheme}", f"curl {scheme}"
 target = {"http": 2.0, "https": 1.5, "store": 0.5}[scheme]
 out = (f"RESULT cold {scheme}: actionhost {line(a)}; curl {line(c)}; "
-       f"ratio {verdict(median[a] / median[c], target)}")
+       f"ratio {verdict(median[a] / median[c], target)}, per round {round_ratios(a, c)}")
 if scheme == "store":
     f = "actionhost ca_file"
     b = "actionhost bundle+dir"
     out += (f"; actionhost ca_file {line(f)}; store / ca_file "
-            f"{verdict(median[a] / median[f], 1.2)}; actionhost bundle+dir {line(b)} "
-            f"(store / bundle+dir {median[a] / median[b]:.2f})")
+            f"{verdict(median[a] / median[f], 1.2)}, per round {round_ratios(a, f)}; "
+            f"actionhost bundle+dir {line(b)} (store / bundle+dir {median[a] / median[b]:.2f})")
 print(out)
 PY
   for who in ah curl; do
