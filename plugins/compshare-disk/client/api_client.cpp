@@ -6,6 +6,7 @@
 #include "response.hpp"
 #include "signature.hpp"
 #include "transport.hpp"
+#include "trust_store.hpp"
 
 #include <actionhost/json_writer.hpp>
 
@@ -69,13 +70,12 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
     settings_.user_agent = clean_text(settings_.user_agent, 200);
     try {
         transport_ = std::make_unique<transport>(std::move(ep), settings_);
+    } catch (const trust_store_error& e) {
+        // A bundle the user named (ca_file, SSL_CERT_FILE) that does not load.
+        throw settings_error("InvalidParameter", e.what());
     } catch (const Poco::Exception& e) {
-        // Only the TLS context can fail here: a CA bundle that does not load.
-        throw settings_error("InvalidParameter",
-                             settings_.ca_file.empty()
-                                 ? "cannot set up TLS with the system CA store: " + e.displayText()
-                                 : "ca_file " + settings_.ca_file +
-                                       " cannot be loaded as a PEM CA bundle: " + e.displayText());
+        // Only the TLS context can fail here.
+        throw settings_error("InvalidParameter", "cannot set up TLS: " + e.displayText());
     }
 }
 

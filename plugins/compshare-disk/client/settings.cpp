@@ -223,6 +223,12 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
         check_ca_file(v.value, v.source == "config" ? "config ca_file" : "env COMPSHARE_CA_FILE");
         out.ca_file = v.value;
     }
+    // OpenSSL's own names (X509_get_default_cert_file_env(), _dir_env()); read here so that
+    // tests inject them like every other variable.
+    if (auto v = from_env(env, "SSL_CERT_FILE", text_kind::path))
+        out.ssl_cert_file = *v;
+    if (auto v = from_env(env, "SSL_CERT_DIR", text_kind::path))
+        out.ssl_cert_dir = *v;
 
     // Keys: each one independently from config, then environment, then the profile file.
     sourced pub = pick(config, "public_key", env, "COMPSHARE_PUBLIC_KEY");

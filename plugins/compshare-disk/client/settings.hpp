@@ -21,6 +21,10 @@ struct client_settings {
     std::string region;      // default Region for actions that do not give one ("" = none)
     std::string project_id;  // sent as ProjectId when not empty
     std::string ca_file;     // replaces the system CA store when not empty
+    // OpenSSL's SSL_CERT_FILE and SSL_CERT_DIR ("" = unset): they replace the system store's
+    // bundle and hashed directory (the order is choose_trust_source()'s, trust_store.hpp).
+    std::string ssl_cert_file;
+    std::string ssl_cert_dir;
     // An http:// proxy URL, maybe with user:password@ ("" = direct); never logged or quoted.
     std::string proxy;
     std::string proxy_origin = "config proxy";  // where `proxy` came from, for messages
@@ -54,7 +58,7 @@ class settings_error : public std::runtime_error {
 // COMPSHARE_REGION, COMPSHARE_CA_FILE; empty counts as unset), then the compshare-cli profile
 // file ($XDG_CONFIG_HOME/compshare/config.json, else ~/.config/compshare/config.json). The proxy:
 // config `proxy`, else https_proxy/HTTPS_PROXY (http_proxy/HTTP_PROXY for an http base URL);
-// no_proxy/NO_PROXY from the environment.
+// no_proxy/NO_PROXY from the environment. SSL_CERT_FILE and SSL_CERT_DIR from the environment.
 // Throws settings_error.
 client_settings resolve_settings(std::string_view config_json, const env_lookup& env);
 

@@ -1,6 +1,7 @@
 #include "transport.hpp"
 
 #include "response.hpp"
+#include "trust_store.hpp"
 
 #include <actionhost/detail/unique_fd.hpp>
 
@@ -106,6 +107,7 @@ std::string authority(const std::string& host, std::uint16_t port) {
 
 struct api_client::transport::tls {
     Poco::Net::Context::Ptr context;
+    trust_source trust;  // where the anchors come from: named in a failed handshake's message
     // The first bytes the server sent during the handshake (a record header), to tell a server
     // that does not speak TLS: a plain HTTP server answers a ClientHello with "HTTP/1.1 400".
     std::string first_bytes;
@@ -128,14 +130,16 @@ api_client::transport::transport(endpoint ep, const client_settings& settings)
         return;
     }
     // Our own context, not Poco's SSLManager defaults: chain and host name verified
-    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips), against
-    // the system store or only the given bundle, as curl --cacert does.
+    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips). No CA is
+    // loaded by Poco: the anchors are ours to choose (trust_store.hpp), so that the system store
+    // is read lazily through its hashed directory instead of parsing its whole bundle.
     Poco::Net::Context::Params params;
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.loadDefaultCAs = settings.ca_file.empty();
-    params.caLocation = settings.ca_file;
+    params.loadDefaultCAs = false;
     tls_ = std::make_unique<tls>();
+    tls_->trust = choose_trust_source(settings, openssl_trust_defaults());
     tls_->context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, params);
+    load_trust_source(tls_->context->sslContext(), tls_->trust);
     tls_->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     tls_->context->enableExtendedCertificateVerification(true);
     // Poco installs a verify callback that asks the process-wide SSLManager, where any code in
@@ -229,7 +233,8 @@ transport_error api_client::transport::connect_failure(const Poco::Exception& e,
                     "the server at " + host() +
                         " does not speak TLS (its first answer was not a TLS record)"};
         }
-        return {exchange_phase::connecting, "tls", describe(e)};
+        return {exchange_phase::connecting, "tls",
+                tls_ ? describe(e) + " (trust anchors: " + tls_->trust.origin + ")" : describe(e)};
     }
     return {exchange_phase::connecting, "connect_failed", describe(e)};
 }
