@@ -262,8 +262,9 @@ func TestDeadlineIsATimeout(t *testing.T) {
 	<-started // it did run before the deadline stopped it
 	var failure *actionhost.Error
 	if !errors.As(err, &failure) || failure.Type != "Timeout" || failure.Class != "timeout" ||
-		!errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("got %v", err)
+		!errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(string(failure.Result), `"type":"Timeout"`) {
+		t.Fatalf("got %v (%s)", err, failure.Result)
 	}
 	// A context already done does not call the plugin.
 	_, err = instance.Invoke(ctx, "echo", nil)

@@ -132,6 +132,7 @@ func (i *Instance) Invoke(ctx context.Context, action string, params []byte) (js
 		if errors.Is(err, context.DeadlineExceeded) {
 			failure.Type, failure.Class = "Timeout", "timeout"
 			failure.Message = "the context's deadline passed: " + failure.Message
+			failure.Result = retyped(failure.Result, failure.Type, failure.Message)
 		}
 	}
 	return nil, failure
@@ -146,6 +147,24 @@ func contextError(err error, prefix string) *Error {
 	e.Result, _ = json.Marshal(map[string]any{"ok": false, "error": map[string]any{
 		"type": e.Type, "message": e.Message, "retryable": false}})
 	return e
+}
+
+// retyped is the result with its error's type and message replaced, as actionhost --timeout
+// reports a timeout (unchanged when it has no error object).
+func retyped(result json.RawMessage, errorType, message string) json.RawMessage {
+	var parsed map[string]any
+	if json.Unmarshal(result, &parsed) != nil {
+		return result
+	}
+	failure, ok := parsed["error"].(map[string]any)
+	if !ok {
+		return result
+	}
+	failure["type"], failure["message"] = errorType, message
+	if text, err := json.Marshal(parsed); err == nil {
+		return text
+	}
+	return result
 }
 
 // cancelRunning cancels only while the call runs: an idle cancel would cancel the next call.
