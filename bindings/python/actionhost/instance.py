@@ -90,6 +90,7 @@ class Instance:
         self._state = threading.Lock()     # handle and `running` against cancel() and close()
         self._running = False
         self._call_thread: Optional[_CallThread] = None
+        self._done = threading.Event()  # set by the call thread when the C call returned
         # The C callback object lives as long as the instance: the plugin keeps its pointer.
         self._callback = _abi.LOG_FN(self._on_log)
         self._host = _abi.HostApi(ctypes.sizeof(_abi.HostApi), _abi.HOST_API_VERSION_TEXT.encode(),
@@ -169,7 +170,8 @@ class Instance:
 
     def _call_and_wait(self, action: bytes, raw: bytes,
                        timeout: Optional[float]) -> Tuple[int, bool]:
-        done = threading.Event()
+        done = self._done
+        done.clear()
         outcome = [_abi.AH_ERROR]
 
         def job() -> None:
@@ -286,7 +288,7 @@ class Instance:
 
 def _signals_need_waiting() -> bool:
     """Whether this call must leave the main thread free for a Python SIGINT handler."""
-    return (threading.current_thread() is threading.main_thread()
+    return (threading.get_ident() == threading.main_thread().ident
             and callable(signal.getsignal(signal.SIGINT)))
 
 
