@@ -48,25 +48,31 @@ class _CallThread:
     def __init__(self, name: str) -> None:
         self._ready = threading.Semaphore(0)
         self._job: Optional[Callable[[], None]] = None
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while True:
             self._ready.acquire()
-            job = self._job
-            if job is None:
+            if self._stopping:
                 return
-            job()
+            job, self._job = self._job, None
+            if job is not None:
+                job()
+            # No reference to the last job (and through it the instance) stays on this thread:
+            # an instance dropped without close() is still collected, and stops this thread.
+            del job
 
     def run(self, job: Callable[[], None]) -> None:
         self._job = job
         self._ready.release()
 
     def stop(self) -> None:
-        self._job = None
+        self._stopping = True
         self._ready.release()
-        self._thread.join()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
 
 
 class Instance:

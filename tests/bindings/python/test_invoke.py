@@ -196,3 +196,17 @@ def test_callback_object_lives_as_long_as_the_instance(echo):
     gc.collect()
     instance.invoke("block", {"seconds": 0})  # would crash if the ctypes callback were freed
     instance.close()
+
+
+def test_an_instance_dropped_without_close_is_collected(echo):
+    import gc
+    import weakref
+    instance = echo.instance()
+    instance.invoke("echo")  # from the main thread: starts the instance's call thread
+    call_thread = instance._call_thread._thread
+    collected = weakref.ref(instance)
+    del instance
+    gc.collect()
+    assert collected() is None
+    call_thread.join(60)
+    assert not call_thread.is_alive()
