@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The Python binding's warm path next to the C one: nginx answers a fixed detach (as in
-# bench/warm.sh), then rounds alternate `bench_warm --server URL` (C: the floor and (b)) and
-# `python_warm.py --url URL` (the binding), all pinned to one CPU, and the medians of the rounds
-# are printed. Usage: bench/python_warm.sh [--bench PATH] [--plugin PATH] [--python PATH]
-#                                          [--cpu N] [--rounds N] [--calls N] [--smoke]
+# The bindings' warm path next to the C one: nginx answers a fixed detach (as in bench/warm.sh),
+# then rounds alternate `bench_warm --server URL` (C: the floor and (b)), `python_warm.py --url
+# URL` (the Python binding) and, when `go` is installed, bench/go_warm (the Go binding, built
+# offline into the temp dir), all pinned to one CPU; the medians of the rounds are printed.
+# Usage: bench/python_warm.sh [--bench PATH] [--plugin PATH] [--python PATH] [--cpu N]
+#                             [--rounds N] [--calls N] [--smoke]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -26,12 +27,25 @@ done
 bench_need nginx taskset
 bench_tmp_init
 BENCH_PIN=$cpu bench_start_nginx http
+go_bench=""
+if command -v go >/dev/null 2>&1; then
+  export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off
+  export GOCACHE="${GOCACHE:-$BENCH_TMP/go-cache}" GOPATH="${GOPATH:-$BENCH_TMP/go-path}"
+  (cd "$here/go_warm" && go build -o "$BENCH_TMP/go_warm" .)
+  go_bench="$BENCH_TMP/go_warm"
+fi
 for ((round = 0; round < rounds; round++)); do
   c() { taskset -c "$cpu" "$bench" --plugin "$plugin" --server "$NGINX_URL" --rounds 1 \
           --calls "$calls" --c-calls 0 | grep '^RESULT'; }
   py() { taskset -c "$cpu" "$python" "$here/python_warm.py" --plugin "$plugin" --url "$NGINX_URL" \
            --rounds 1 --calls "$calls" | grep '^RESULT'; }
-  if ((round % 2)); then py; c; else c; py; fi
+  gob() { [ -z "$go_bench" ] || taskset -c "$cpu" "$go_bench" -plugin "$plugin" -url "$NGINX_URL" \
+           -rounds 1 -calls "$calls" | grep '^RESULT'; }
+  case $((round % 3)) in
+    0) c; py; gob ;;
+    1) py; gob; c ;;
+    *) gob; c; py ;;
+  esac
 done | tee "$BENCH_TMP/results"
 "$python" - "$BENCH_TMP/results" <<'PY'
 import re, statistics, sys
@@ -44,7 +58,12 @@ print("medians of the rounds (us): floor %.1f, C (b) %.1f, ctypes by hand %.1f, 
       "thread %.1f (bytes %.1f), from the main thread %.1f" % (
       m["a_median"], m["b_median"], m["ctypes_median"], m["thread_median"], m["bytes_median"],
       m["main_median"]))
-for name in ("ctypes", "thread", "bytes", "main"):
+if "go_background_median" in m:
+    print("Go binding: background context %.1f, cancellable context %.1f" % (
+          m["go_background_median"], m["go_cancellable_median"]))
+for name in ("ctypes", "thread", "bytes", "main", "go_background", "go_cancellable"):
+    if name + "_median" not in m:
+        continue
     print("  %-6s / C (b) = %.2f  (+%.1f us)" % (name, m[name + "_median"] / m["b_median"],
                                                 m[name + "_median"] - m["b_median"]))
 PY
