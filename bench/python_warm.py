@@ -5,11 +5,15 @@ The same one-call path as bench_warm's (b) (Precheck false, Wait false, one API 
 call with time.perf_counter_ns, in modes that alternate in rounds (order rotated each round):
 
   ctypes   the ABI called by hand through ctypes, as a careful host would: prebuilt arguments,
-           the result copied with string_at, no JSON (the floor of any ctypes host);
-  thread   instance.invoke(dict) from a non-main thread: the binding calls the plugin directly;
-  main     instance.invoke(dict) from the main thread: the call runs on the instance's call
-           thread so that Ctrl-C can cancel it (instance.py explains why);
-  bytes    instance.invoke(bytes) from a non-main thread (no json.dumps of the params).
+           the result copied with string_at, no JSON, no log callback (the floor of any ctypes
+           host; bench_warm's host takes no log events either);
+  thread   instance.invoke(dict) from a non-main thread, log=False: the binding calls the
+           plugin directly, with the JSON work (params out, result in) a dict API implies;
+  bytes    the same with the params as prebuilt bytes (no json.dumps);
+  logged   the same as thread with a log callable: the plugin's detach_sent event crosses into
+           Python (ctypes callback, json.loads of the event);
+  main     instance.invoke(dict) from the main thread, log=False: the call runs on the
+           instance's call thread so that Ctrl-C can cancel it (instance.py explains why).
 
 Usage: python_warm.py --plugin LIB --url URL [--rounds N] [--calls N] [--smoke]
 Prints a table and one RESULT line (medians and p99 in microseconds). Exit 1 on a wrong answer.
@@ -71,7 +75,8 @@ def main():
     config = {"public_key": PUBLIC_KEY, "private_key": PRIVATE_KEY, "base_url": args.url,
               "region": "cn-wlcb"}
     plugin = actionhost.load(args.plugin)
-    instance = plugin.instance(config, log=lambda level, event: None)
+    instance = plugin.instance(config, log=False)
+    logged = plugin.instance(config, log=lambda level, event: None)
     raw_params = json.dumps(PARAMS, separators=(",", ":")).encode()
 
     # The hand-made ctypes host: its own instance, no log callback, arguments built once.
@@ -91,11 +96,12 @@ def main():
     if by_hand() != 0:
         sys.exit("ctypes: unexpected status")
     for check in (lambda: instance.invoke("detach", PARAMS),
+                  lambda: logged.invoke("detach", PARAMS),
                   lambda: in_thread(lambda: instance.invoke("detach", raw_params))):
         if check().get("status") != "detach_requested":
             sys.exit("binding: unexpected result")
 
-    samples = {"ctypes": [], "thread": [], "main": [], "bytes": []}
+    samples = {"ctypes": [], "thread": [], "bytes": [], "logged": [], "main": []}
     modes = [
         ("ctypes", lambda: timed(by_hand, args.calls)),
         ("thread", lambda: in_thread(lambda: timed(
@@ -103,19 +109,23 @@ def main():
         ("main", lambda: timed(lambda: instance.invoke("detach", PARAMS), args.calls)),
         ("bytes", lambda: in_thread(lambda: timed(
             lambda: instance.invoke("detach", raw_params), args.calls))),
+        ("logged", lambda: in_thread(lambda: timed(
+            lambda: logged.invoke("detach", PARAMS), args.calls))),
     ]
     for round_number in range(args.rounds):
         for k in range(len(modes)):
             name, run = modes[(round_number + k) % len(modes)]
             samples[name].extend(run())
     instance.close()
+    logged.close()
     lib.ah_plugin_destroy(handle)
 
     print("== python binding (%s) - %d rounds, per-call microseconds ==" % (args.url, args.rounds))
     print("%-44s %7s %9s %9s" % ("path", "calls", "median", "p99"))
     labels = {"ctypes": "ctypes by hand (no JSON)", "thread": "invoke(dict), other thread (direct)",
-              "main": "invoke(dict), main thread (call thread)",
-              "bytes": "invoke(bytes), other thread (direct)"}
+              "bytes": "invoke(bytes), other thread (direct)",
+              "logged": "invoke(dict), other thread, log callable",
+              "main": "invoke(dict), main thread (call thread)"}
     medians = {}
     for name, values in samples.items():
         medians[name] = statistics.median(values)

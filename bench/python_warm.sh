@@ -54,16 +54,11 @@ for line in open(sys.argv[1]):
     for key, value in re.findall(r"(\w+_median)=([\d.]+)", line):
         rows.setdefault(key, []).append(float(value))
 m = {k: statistics.median(v) for k, v in rows.items()}
-print("medians of the rounds (us): floor %.1f, C (b) %.1f, ctypes by hand %.1f, binding from a "
-      "thread %.1f (bytes %.1f), from the main thread %.1f" % (
-      m["a_median"], m["b_median"], m["ctypes_median"], m["thread_median"], m["bytes_median"],
-      m["main_median"]))
-if "go_background_median" in m:
-    print("Go binding: background context %.1f, cancellable context %.1f" % (
-          m["go_background_median"], m["go_cancellable_median"]))
-for name in ("ctypes", "thread", "bytes", "main", "go_background", "go_cancellable"):
-    if name + "_median" not in m:
-        continue
-    print("  %-6s / C (b) = %.2f  (+%.1f us)" % (name, m[name + "_median"] / m["b_median"],
-                                                m[name + "_median"] - m["b_median"]))
+print("medians of the rounds (us): floor %.1f, C (b) %.1f" % (m["a_median"], m["b_median"]))
+for name in ("ctypes", "thread", "bytes", "logged", "main", "go_background", "go_cancellable",
+             "go_logged"):
+    if name + "_median" in m:
+        print("  %-15s %7.1f  / C (b) = %.2f  (%+.1f us)" % (
+            name, m[name + "_median"], m[name + "_median"] / m["b_median"],
+            m[name + "_median"] - m["b_median"]))
 PY

@@ -140,6 +140,9 @@ func TestEightGoroutinesEachWithItsOwnInstance(t *testing.T) {
 			defer wg.Done()
 			instance, err := plugin.NewInstance(config(url, nil), func(e actionhost.Event) {
 				events[n] = append(events[n], e.Name)
+				if e.Name == "detach_sent" && e.Fields()["udisk_id"] != fmt.Sprintf("udisk-%d", n) {
+					errs[n] = fmt.Errorf("event fields %s", e.Raw)
+				}
 			})
 			if err != nil {
 				errs[n] = err

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/cgo"
 	"sync"
 	"unsafe"
@@ -24,6 +25,7 @@ type Instance struct {
 	state  sync.Mutex // instance pointer and running flag against Cancel and Close
 	ptr    *C.ah_instance
 	run    bool
+	gen    uint64 // counts invocations, so a late watcher never cancels a later call
 	handle cgo.Handle
 }
 
@@ -84,21 +86,24 @@ func (i *Instance) Invoke(ctx context.Context, action string, params []byte) (js
 		return nil, contextError(err, "not started: ")
 	}
 	i.run = true
+	i.gen++
+	gen := i.gen
 	i.state.Unlock()
 
+	// The watcher is not waited for: it cancels only this invocation (gen) while it runs.
 	stopped := make(chan struct{})
-	watcherDone := make(chan struct{})
 	if ctx.Done() != nil {
 		go func() {
-			defer close(watcherDone)
 			select {
 			case <-ctx.Done():
-				i.cancelRunning()
+				i.cancelRunning(gen)
 			case <-stopped:
 			}
 		}()
-	} else {
-		close(watcherDone)
+		// Let it start and park in its select first: a goroutine still runnable during the
+		// C call makes the runtime hand this P to another thread (a wake-up costing tens of
+		// microseconds a call).
+		runtime.Gosched()
 	}
 	caction := C.CString(action)
 	cparams := C.CBytes(params)
@@ -110,7 +115,6 @@ func (i *Instance) Invoke(ctx context.Context, action string, params []byte) (js
 	i.run = false
 	i.state.Unlock()
 	close(stopped)
-	<-watcherDone
 	C.free(unsafe.Pointer(caction))
 	C.free(cparams)
 
@@ -167,11 +171,12 @@ func retyped(result json.RawMessage, errorType, message string) json.RawMessage 
 	return result
 }
 
-// cancelRunning cancels only while the call runs: an idle cancel would cancel the next call.
-func (i *Instance) cancelRunning() {
+// cancelRunning cancels invocation gen (0: any) only while it runs: an idle cancel would cancel
+// the next call.
+func (i *Instance) cancelRunning(gen uint64) {
 	i.state.Lock()
 	defer i.state.Unlock()
-	if i.run && i.ptr != nil {
+	if i.run && i.ptr != nil && (gen == 0 || gen == i.gen) {
 		C.ah_go_cancel(i.plugin.lib, i.ptr)
 	}
 }
@@ -188,7 +193,7 @@ func (i *Instance) Cancel() {
 
 // Close destroys the instance (idempotent). An invocation in progress is cancelled and waited for.
 func (i *Instance) Close() error {
-	i.cancelRunning()
+	i.cancelRunning(0)
 	i.call.Lock()
 	defer i.call.Unlock()
 	i.state.Lock()

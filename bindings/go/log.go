@@ -24,13 +24,22 @@ const (
 	LogError
 )
 
-// Event is one log event of the plugin: its level, the "event" and "message" fields, and every
-// field of the event's JSON object.
+// Event is one log event of the plugin: its level, its "event" and "message" fields, and the
+// whole JSON object (Raw, a copy the function may keep; Fields parses it).
 type Event struct {
 	Level   LogLevel
 	Name    string
 	Message string
-	Fields  map[string]any
+	Raw     json.RawMessage
+}
+
+// Fields is every field of the event (nil when the plugin sent something that is not an object).
+func (e Event) Fields() map[string]any {
+	var fields map[string]any
+	if json.Unmarshal(e.Raw, &fields) != nil {
+		return nil
+	}
+	return fields
 }
 
 // LogFunc receives an instance's log events, on the thread of the invocation. It must not call
@@ -44,12 +53,16 @@ func actionhostGoLog(handle C.uintptr_t, level C.int, message *C.char) {
 	if !ok || logFunc == nil {
 		return
 	}
-	event := Event{Level: LogLevel(level)}
-	if err := json.Unmarshal([]byte(C.GoString(message)), &event.Fields); err != nil {
-		event.Fields = map[string]any{"message": C.GoString(message)}
+	event := Event{Level: LogLevel(level), Raw: json.RawMessage(C.GoString(message))}
+	var head struct {
+		Event   string `json:"event"`
+		Message string `json:"message"`
 	}
-	event.Name, _ = event.Fields["event"].(string)
-	event.Message, _ = event.Fields["message"].(string)
+	if json.Unmarshal(event.Raw, &head) == nil {
+		event.Name, event.Message = head.Event, head.Message
+	} else {
+		event.Message = string(event.Raw)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(os.Stderr, "actionhost: the log function panicked (ignored): %v\n", r)

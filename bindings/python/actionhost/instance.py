@@ -25,7 +25,7 @@ from .errors import (ActionError, ActionhostError, ActionTimeout, ConcurrentInvo
 if TYPE_CHECKING:
     from .plugin import Plugin
 
-LogTarget = Union[None, logging.Logger, Callable[[int, Dict[str, Any]], None]]
+LogTarget = Union[None, bool, logging.Logger, Callable[[int, Dict[str, Any]], None]]
 
 _LEVELS = {0: 5, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 # LogRecord attributes an event field must not overwrite (Logger.makeRecord raises KeyError).
@@ -86,12 +86,14 @@ class Instance:
         self._log_function: Optional[Callable[[int, Dict[str, Any]], None]] = None
         if log is None:
             self._logger = logging.getLogger("actionhost." + plugin.name)
+        elif log is False:
+            pass  # no callback at all: the plugin is told the host takes no events
         elif isinstance(log, logging.Logger):
             self._logger = log
         elif callable(log):
             self._log_function = log
         else:
-            raise TypeError("log must be a logging.Logger or a callable log(level, event)")
+            raise TypeError("log must be a logging.Logger, a callable log(level, event) or False")
         self._busy = threading.Lock()      # one invocation at a time (the ABI's rule)
         self._state = threading.Lock()     # handle and `running` against cancel() and close()
         self._running = False
@@ -100,7 +102,7 @@ class Instance:
         # The C callback object lives as long as the instance: the plugin keeps its pointer.
         self._callback = _abi.LOG_FN(self._on_log)
         self._host = _abi.HostApi(ctypes.sizeof(_abi.HostApi), _abi.HOST_API_VERSION_TEXT.encode(),
-                                  None, self._callback)
+                                  None, self._callback if log is not False else _abi.LOG_FN())
         self._result = ctypes.c_void_p()
         self._result_len = ctypes.c_size_t()
         handle = ctypes.c_void_p()
@@ -121,6 +123,9 @@ class Instance:
         # Runs inside the plugin's C call: nothing may propagate (ctypes would print and drop
         # it), so an exception from the user's callback is logged here instead.
         try:
+            py_level = _LEVELS.get(level, logging.INFO)
+            if self._logger is not None and not self._logger.isEnabledFor(py_level):
+                return  # nobody listens at that level: not even parsed
             text = _abi.read_string(message) or "{}"
             try:
                 event = json.loads(text)
@@ -128,7 +133,6 @@ class Instance:
                 event = None
             if not isinstance(event, dict):
                 event = {"event": "unparsed", "message": text}
-            py_level = _LEVELS.get(level, logging.INFO)
             if self._log_function is not None:
                 self._log_function(py_level, event)
             elif self._logger is not None:

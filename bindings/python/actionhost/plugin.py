@@ -71,8 +71,8 @@ class Plugin:
                  log: LogTarget = None) -> Instance:
         """A new instance (a context manager that destroys it). `config` is the instance config
         (a dict, or JSON text); `log` receives the plugin's log events: a logging.Logger, or a
-        callable log(level, event) with a `logging` level and the event as a dict. By default
-        they go to the logger "actionhost.<plugin name>"."""
+        callable log(level, event) with a `logging` level and the event as a dict, or False for
+        none. By default they go to the logger "actionhost.<plugin name>"."""
         return Instance(self, config, log)
 
     def __repr__(self) -> str:

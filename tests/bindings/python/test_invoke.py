@@ -210,3 +210,16 @@ def test_an_instance_dropped_without_close_is_collected(echo):
     assert collected() is None
     call_thread.join(60)
     assert not call_thread.is_alive()
+
+
+def test_log_false_takes_no_events(echo, records):
+    with echo.instance(log=False) as instance:
+        assert instance.invoke("block", {"seconds": 0})["ok"] is True
+    assert not [r for r in records if r.name.startswith("actionhost")]
+
+
+def test_events_below_the_loggers_level_are_dropped(echo, records):
+    logging.getLogger("actionhost").setLevel(logging.WARNING)
+    with echo.instance() as instance:
+        instance.invoke("block", {"seconds": 0})  # its event is INFO
+    assert not [r for r in records if r.name == "actionhost.test-echo"]
