@@ -10,6 +10,7 @@ call with time.perf_counter_ns, in modes that alternate in rounds (order rotated
   thread   instance.invoke(dict) from a non-main thread, log=False: the binding calls the
            plugin directly, with the JSON work (params out, result in) a dict API implies;
   bytes    the same with the params as prebuilt bytes (no json.dumps);
+  text     instance.invoke_text(bytes) from a non-main thread, log=False: no JSON work at all;
   logged   the same as thread with a log callable: the plugin's detach_sent event crosses into
            Python (ctypes callback, json.loads of the event);
   main     instance.invoke(dict) from the main thread, log=False: the call runs on the
@@ -97,11 +98,12 @@ def main():
         sys.exit("ctypes: unexpected status")
     for check in (lambda: instance.invoke("detach", PARAMS),
                   lambda: logged.invoke("detach", PARAMS),
-                  lambda: in_thread(lambda: instance.invoke("detach", raw_params))):
+                  lambda: in_thread(lambda: instance.invoke("detach", raw_params)),
+                  lambda: json.loads(instance.invoke_text("detach", raw_params))):
         if check().get("status") != "detach_requested":
             sys.exit("binding: unexpected result")
 
-    samples = {"ctypes": [], "thread": [], "bytes": [], "logged": [], "main": []}
+    samples = {"ctypes": [], "thread": [], "bytes": [], "text": [], "logged": [], "main": []}
     modes = [
         ("ctypes", lambda: timed(by_hand, args.calls)),
         ("thread", lambda: in_thread(lambda: timed(
@@ -109,6 +111,8 @@ def main():
         ("main", lambda: timed(lambda: instance.invoke("detach", PARAMS), args.calls)),
         ("bytes", lambda: in_thread(lambda: timed(
             lambda: instance.invoke("detach", raw_params), args.calls))),
+        ("text", lambda: in_thread(lambda: timed(
+            lambda: instance.invoke_text("detach", raw_params), args.calls))),
         ("logged", lambda: in_thread(lambda: timed(
             lambda: logged.invoke("detach", PARAMS), args.calls))),
     ]
@@ -124,6 +128,7 @@ def main():
     print("%-44s %7s %9s %9s" % ("path", "calls", "median", "p99"))
     labels = {"ctypes": "ctypes by hand (no JSON)", "thread": "invoke(dict), other thread (direct)",
               "bytes": "invoke(bytes), other thread (direct)",
+              "text": "invoke_text(bytes), other thread (direct)",
               "logged": "invoke(dict), other thread, log callable",
               "main": "invoke(dict), main thread (call thread)"}
     medians = {}

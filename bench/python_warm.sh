@@ -55,7 +55,7 @@ for line in open(sys.argv[1]):
         rows.setdefault(key, []).append(float(value))
 m = {k: statistics.median(v) for k, v in rows.items()}
 print("medians of the rounds (us): floor %.1f, C (b) %.1f" % (m["a_median"], m["b_median"]))
-for name in ("ctypes", "thread", "bytes", "logged", "main", "go_background", "go_cancellable",
+for name in ("ctypes", "thread", "bytes", "text", "logged", "main", "go_background", "go_cancellable",
              "go_logged"):
     if name + "_median" in m:
         print("  %-15s %7.1f  / C (b) = %.2f  (%+.1f us)" % (

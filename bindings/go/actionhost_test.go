@@ -340,3 +340,23 @@ func TestPanicInTheLogFunctionDoesNotCrossC(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestACancelAfterTheCallDoesNotStopTheNext(t *testing.T) {
+	plugin := open(t, "ACTIONHOST_TEST_ECHO")
+	instance, err := plugin.NewInstance(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer instance.Close()
+	for n := 0; n < 200; n++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := instance.Invoke(ctx, "echo", nil)
+		cancel() // the first call is over: this must reach no invocation
+		if err != nil {
+			t.Fatalf("call %d: %v", n, err)
+		}
+		if _, err := instance.Invoke(context.Background(), "echo", nil); err != nil {
+			t.Fatalf("the call after %d was stopped by its late cancel: %v", n, err)
+		}
+	}
+}

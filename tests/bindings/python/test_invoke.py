@@ -1,6 +1,7 @@
 """Invocations against test-echo: results, every error class, cancel, timeout, one invocation
 at a time, log events and callbacks that raise."""
 
+import json
 import logging
 import threading
 
@@ -223,3 +224,15 @@ def test_events_below_the_loggers_level_are_dropped(echo, records):
     with echo.instance() as instance:
         instance.invoke("block", {"seconds": 0})  # its event is INFO
     assert not [r for r in records if r.name == "actionhost.test-echo"]
+
+
+def test_invoke_text_passes_json_through(echo):
+    with echo.instance() as instance:
+        text = instance.invoke_text("echo", '{"n": [1, 2]}')
+        assert isinstance(text, str)
+        assert json.loads(text)["params"] == {"n": [1, 2]}
+        with pytest.raises(actionhost.TransientError) as raised:
+            instance.invoke_text("fail", b'{"type": "EchoHiccup"}')
+        assert raised.value.result["error"]["type"] == "EchoHiccup"
+        with pytest.raises(actionhost.ActionTimeout):
+            instance.invoke_text("block", '{"seconds": 3600}', timeout=0.05)
