@@ -100,11 +100,11 @@ func (i *Instance) Invoke(ctx context.Context, action string, params []byte) (js
 			case <-stopped:
 			}
 		}()
-		// Let it start and park in its select first: a goroutine still runnable during the
-		// C call makes the runtime hand this P to another thread (a wake-up costing tens of
-		// microseconds a call).
-		runtime.Gosched()
 	}
+	// Let every runnable goroutine (the watcher above, one woken by the last call) run and park
+	// first: one still runnable during the C call makes the runtime hand this P to another
+	// thread, a wake-up costing tens of microseconds a call.
+	runtime.Gosched()
 	caction := C.CString(action)
 	cparams := C.CBytes(params)
 	var result *C.char
