@@ -4,7 +4,7 @@ Why a call runs where it runs: Python runs signal handlers only in the main thre
 bytecodes, so a main thread blocked inside the C call would notice Ctrl-C only once the plugin
 returned by itself (possibly never). So when the caller is the main thread and SIGINT has a
 Python handler, or when a timeout is given, the C call runs on the instance's call thread while
-the caller waits on an Event, which a signal interrupts: the binding then cancels the invocation
+the caller waits on a lock, which a signal interrupts: the binding then cancels the invocation
 through the ABI, waits for the plugin to return (the instance must not be destroyed under it)
 and re-raises KeyboardInterrupt. Any other thread calls the plugin directly: no hand-off cost, and
 it never receives signals anyway.
@@ -46,7 +46,10 @@ class _CallThread:
     """The instance's own thread for calls the caller must be able to stop waiting for."""
 
     def __init__(self, name: str) -> None:
-        self._ready = threading.Semaphore(0)
+        # Plain locks used as binary semaphores (released by the other thread): cheaper than
+        # Semaphore or Event, which are built in Python on Condition.
+        self._ready = threading.Lock()
+        self._ready.acquire()
         self._job: Optional[Callable[[], None]] = None
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -98,7 +101,8 @@ class Instance:
         self._state = threading.Lock()     # handle and `running` against cancel() and close()
         self._running = False
         self._call_thread: Optional[_CallThread] = None
-        self._done = threading.Event()  # set by the call thread when the C call returned
+        self._done = threading.Lock()  # released by the call thread when the C call returned
+        self._done.acquire()
         # The C callback object lives as long as the instance: the plugin keeps its pointer.
         self._callback = _abi.LOG_FN(self._on_log)
         self._host = _abi.HostApi(ctypes.sizeof(_abi.HostApi), _abi.HOST_API_VERSION_TEXT.encode(),
@@ -189,15 +193,14 @@ class Instance:
 
     def _call_and_wait(self, action: bytes, raw: bytes,
                        timeout: Optional[float]) -> Tuple[int, bool]:
-        done = self._done
-        done.clear()
+        done = self._done  # held; the call thread releases it when the C call returned
         outcome = [_abi.AH_ERROR]
 
         def job() -> None:
             try:
                 outcome[0] = self._call(action, raw)
             finally:
-                done.set()
+                done.release()
 
         if self._call_thread is None:
             self._call_thread = _CallThread("actionhost-%s-call" % self.plugin.name)
@@ -207,8 +210,8 @@ class Instance:
         interruption: Optional[BaseException] = None
         while True:
             try:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                if done.wait(left):
+                left = -1 if deadline is None else max(0.0, deadline - time.monotonic())
+                if done.acquire(timeout=left):  # interrupted by signals, as Event.wait
                     break
                 timed_out = True
                 deadline = None
