@@ -4,7 +4,9 @@
 
 #include "_cgo_export.h"
 
-void* ah_go_open(const char* path) { return dlopen(path, RTLD_NOW | RTLD_LOCAL); }
+void* ah_go_open(const char* path) {
+    return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+}
 
 const char* ah_go_dlerror(void) {
     const char* error = dlerror();
@@ -24,8 +26,12 @@ int ah_go_resolve(ah_go_library* lib, int index) {
     return 1;
 }
 
-const char* ah_go_symbol_name(int index) { return ah_plugin_symbols[index].name; }
-int ah_go_symbol_count(void) { return AH_PLUGIN_SYMBOL_COUNT; }
+const char* ah_go_symbol_name(int index) {
+    return ah_plugin_symbols[index].name;
+}
+int ah_go_symbol_count(void) {
+    return AH_PLUGIN_SYMBOL_COUNT;
+}
 
 int ah_go_version_verdict(const char* plugin_version) {
     return (int)ah_plugin_api_version_check(plugin_version, AH_PLUGIN_API_VERSION_MAJOR,
@@ -33,10 +39,16 @@ int ah_go_version_verdict(const char* plugin_version) {
                                             AH_PLUGIN_API_VERSION_PATCH);
 }
 
-const char* ah_go_host_version(void) { return AH_PLUGIN_API_VERSION; }
+const char* ah_go_host_version(void) {
+    return AH_PLUGIN_API_VERSION;
+}
 
-const char* ah_go_api_version(const ah_go_library* lib) { return lib->table.api_version(); }
-const char* ah_go_manifest(const ah_go_library* lib) { return lib->table.manifest(); }
+const char* ah_go_api_version(const ah_go_library* lib) {
+    return lib->table.api_version();
+}
+const char* ah_go_manifest(const ah_go_library* lib) {
+    return lib->table.manifest();
+}
 
 /* The handle travels as host_ctx; converting it here keeps unsafe.Pointer arithmetic out of Go. */
 static void ah_go_log_trampoline(void* host_ctx, ah_log_level level, const char* message) {
