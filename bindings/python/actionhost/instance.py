@@ -109,6 +109,10 @@ class Instance:
                                   None, self._callback if log is not False else _abi.LOG_FN())
         self._result = ctypes.c_void_p()
         self._result_len = ctypes.c_size_t()
+        # Built once: the per-call path is a few microseconds, and these are part of it.
+        self._invoke_fn = self._lib.ah_plugin_invoke
+        self._result_ref = ctypes.byref(self._result)
+        self._result_len_ref = ctypes.byref(self._result_len)
         handle = ctypes.c_void_p()
         status = self._lib.ah_plugin_create(ctypes.byref(self._host), _config_bytes(config),
                                             ctypes.byref(handle))
@@ -184,9 +188,8 @@ class Instance:
 
     def _call(self, action: bytes, raw: bytes) -> int:
         try:
-            return int(self._lib.ah_plugin_invoke(self._handle, action, raw, len(raw),
-                                                  ctypes.byref(self._result),
-                                                  ctypes.byref(self._result_len)))
+            return self._invoke_fn(self._handle, action, raw, len(raw), self._result_ref,
+                                   self._result_len_ref)
         finally:
             with self._state:
                 self._running = False
@@ -235,7 +238,9 @@ class Instance:
 
     def _outcome(self, action: str, status: int, timed_out: bool, timeout: Optional[float],
                  parse: bool) -> Any:
-        text = _abi.read_string(self._result.value, self._result_len.value)
+        pointer = self._result.value
+        text = (ctypes.string_at(pointer, self._result_len.value).decode("utf-8", "replace")
+                if pointer else None)
         if status == _abi.AH_OK and not parse and text:
             return text
         result: Any = None
