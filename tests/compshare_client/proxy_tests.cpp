@@ -195,7 +195,7 @@ TEST_CASE("compshare_client requests through tinyproxy", "[compshare_client][pro
         api_client client(settings, host.host(), fast_retries());
         CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
         CHECK_NOTHROW(client.call(describe, describe_params, call_kind::read));
-        CHECK(emu.count(describe) == 2);
+        CHECK(emu.count(describe) >= 2);  // both calls reached it (a retried one may count twice)
         CHECK_THAT(proxy.log(), Catch::Contains("POST " + emu.base_url()));
     }
     SECTION("https to the emulator: a CONNECT tunnel, TLS verified end to end") {
