@@ -65,10 +65,10 @@ def run_action(module, action):
     if action.get("dry_run_param") and module.check_mode:
         params[action["dry_run_param"]] = True
     config_path = _write_config(module, _collect(module, action["config"]))
-    argv = [_actionhost_binary(module), "run", action["qualified"], "--params", "-",
-            "--config", config_path]
+    argv = [_actionhost_binary(module)]
     if module.params.get("plugin_path"):
         argv += ["--plugin-path", module.params["plugin_path"]]
+    argv += ["run", action["qualified"], "--params", "-", "--config", config_path]
     try:
         rc, out, err = module.run_command(argv, data=json.dumps(params), binary_data=True)
     finally:

@@ -19,10 +19,10 @@ class ActionhostAction(Action):
                       if k in param_names and v is not None)
         config = dict((k, v) for k, v in (self.config or {}).items()
                       if k not in HOST_KEYS and v not in (None, ""))
-        argv = [(self.config or {}).get("actionhost_path") or "actionhost", "run",
-                actionhost_action, "--params", "-"]
+        argv = [(self.config or {}).get("actionhost_path") or "actionhost"]
         if (self.config or {}).get("plugin_path"):
             argv += ["--plugin-path", self.config["plugin_path"]]
+        argv += ["run", actionhost_action, "--params", "-"]
         fd, config_path = tempfile.mkstemp(prefix="actionhost-config-", suffix=".json")
         try:
             with os.fdopen(fd, "w") as f:  # mkstemp creates the file 0600
