@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generates the engine integrations of one actionhost plugin from its manifest.
 
-    /usr/bin/python3 integrations/generate/generate.py integrations/compshare-disk.settings.json
+    /usr/bin/python3 integrations/generate/generate.py integrations/PLUGIN.settings.json
     /usr/bin/python3 integrations/generate/generate.py --check integrations/*.settings.json
 
 The settings file names the manifest and, per engine, where the output goes and the names the
