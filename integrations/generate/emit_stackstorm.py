@@ -40,6 +40,15 @@ def draft4(schema):
     return out
 
 
+def output_schema(action):
+    """The result schema in draft-4 words. st2's action schema types output_schema's own
+    required as a boolean while its nested schemas are checked against draft-4 (required is a
+    list there), so only the top-level list is left out."""
+    schema = draft4(action.result_schema)
+    schema.pop("required", None)
+    return schema
+
+
 def parameter(field, required):
     """A StackStorm parameter: one type (null dropped), required: true on the property."""
     schema = draft4(field.schema)
@@ -66,7 +75,7 @@ def action_document(plugin, action, pack):
         "entry_point": "actionhost_action.py",
         "enabled": True,
         "parameters": parameters,
-        "output_schema": draft4(action.result_schema),
+        "output_schema": output_schema(action),
     }
 
 
