@@ -46,6 +46,22 @@ class AnsibleCollectionTest(unittest.TestCase):
             # Check mode, the repeat and the refused instance sent no write: one detach in all.
             self.assertEqual(support.accepted(emu), 1)
 
+    def test_integration_target_through_ansible_test(self):
+        # ansible-test integration --local runs offline: the target gets its variables from
+        # tests/integration/integration_config.yml, as ansible-test intends.
+        with support.emulator() as emu:
+            config = os.path.join(self.collection.root, "tests", "integration",
+                                  "integration_config.yml")
+            with open(config, "w", encoding="utf-8") as f:
+                json.dump(connection_vars(emu), f)
+            proc = support.run(["ansible-test", "integration", "--local",
+                                "--python-interpreter", ansible_support.PYTHON,
+                                "compshare_disk_detach"],
+                               env=self.collection.env(), cwd=self.collection.root)
+            self.assertEqual(proc.returncode, 0, proc.stdout[-4000:] + proc.stderr[-2000:])
+            self.assertIn("Running compshare_disk_detach integration test role", proc.stdout)
+            self.assertEqual(support.accepted(emu), 1)
+
     def test_check_mode_writes_nothing(self):
         with support.emulator() as emu:
             variables = connection_vars(emu)
