@@ -142,6 +142,14 @@ class GitHubActionTest(RenderedRunTest):
         self.assertEqual(outputs["changed"], "false")
         self.assertEqual(json.loads(outputs["result"])["error"]["type"], "InstanceNotStopped")
 
+    def test_a_missing_actionhost_fails_the_step_with_status_failed(self):
+        with support.emulator() as emu:
+            proc, outputs = render.run_github_action(
+                self.action, self.inputs(emu, actionhost_path="/nonexistent/actionhost"),
+                self.tmp)
+        self.assertEqual(proc.returncode, 127)
+        self.assertEqual((outputs["status"], outputs["changed"]), ("failed", "false"))
+
     def test_a_required_input_must_be_given(self):
         with self.assertRaisesRegex(ValueError, "udisk_id"):
             render.run_github_action(self.action, {"uhost_id": "x"}, self.tmp)
