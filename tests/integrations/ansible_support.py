@@ -14,17 +14,17 @@ PYTHON = "/usr/bin/python3"  # Debian's, whatever python3 comes first on the PAT
 
 
 class InstalledCollection:
-    def __init__(self):
+    def __init__(self, source=COLLECTION_SOURCE, namespace="actionhost", name="compshare"):
         self.tmp = tempfile.mkdtemp(prefix="ansible-collection-")
         built = support.run(["ansible-galaxy", "collection", "build", "--output-path", self.tmp,
-                             COLLECTION_SOURCE], env=support.clean_env())
+                             source], env=support.clean_env())
         assert built.returncode == 0, built.stdout + built.stderr
         self.tarball = glob.glob(os.path.join(self.tmp, "*.tar.gz"))[0]
         self.path = os.path.join(self.tmp, "collections")
         installed = support.run(["ansible-galaxy", "collection", "install", "-p", self.path,
                                  self.tarball], env=support.clean_env())
         assert installed.returncode == 0, installed.stdout + installed.stderr
-        self.root = os.path.join(self.path, "ansible_collections", "actionhost", "compshare")
+        self.root = os.path.join(self.path, "ansible_collections", namespace, name)
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
