@@ -72,6 +72,8 @@ class signal_watcher {
   private:
     void watch();
     void dispatch(int signo);
+    void dispatch_locked(int signo);  // mutex_ held
+    void dispatch_pending_locked();   // mutex_ held: the signals read without blocking
 
     sigset_t previous_mask_{};
     unique_fd signals_;
