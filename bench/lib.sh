@@ -49,6 +49,24 @@ bench_make_cert() {
     -keyout "$BENCH_TMP/key.pem" -out "$BENCH_TMP/cert.pem" 2>/dev/null
 }
 
+# A hashed copy of the system trust store plus the test certificate, in $BENCH_TMP/store: what
+# a real user's default store is, with the bench server's CA added (the machine's store is not
+# touched). Needs bench_make_cert. Sets BENCH_STORE, BENCH_STORE_COUNT and BENCH_SYSTEM_BUNDLE
+# (OpenSSL's default bundle file, X509_get_default_cert_file()).
+bench_make_store() {
+  local openssl_dir system
+  openssl_dir="$(openssl version -d | sed -n 's/^OPENSSLDIR: "\(.*\)"$/\1/p')"
+  system="$openssl_dir/certs"
+  BENCH_SYSTEM_BUNDLE="$openssl_dir/cert.pem"
+  BENCH_STORE="$BENCH_TMP/store"
+  mkdir -p "$BENCH_STORE"
+  # The certificates themselves (Debian: one .pem symlink per CA), not the old hash links.
+  find -L "$system" -maxdepth 1 -type f -name '*.pem' -exec cp -L {} "$BENCH_STORE/" \;
+  cp "$BENCH_TMP/cert.pem" "$BENCH_STORE/bench-test-ca.pem"
+  openssl rehash "$BENCH_STORE" 2>/dev/null
+  BENCH_STORE_COUNT="$(find "$BENCH_STORE" -name '*.pem' | wc -l)"
+}
+
 # Starts nginx answering every request with a fixed DetachCompshareDisk answer.
 # $1 = "http" or "https" (then bench_make_cert must have run). Sets NGINX_URL.
 bench_start_nginx() {

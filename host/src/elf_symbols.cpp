@@ -1,11 +1,11 @@
 #include "elf_symbols.hpp"
 
+#include "bounded_file.hpp"
+
 #include <elf.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace actionhost::core {
@@ -64,10 +64,8 @@ unsigned char bind32(unsigned char info) {
 }  // namespace
 
 std::vector<std::string> elf_dynamic_symbols(const std::filesystem::path& library) {
-    std::ifstream in(library, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot be read");
-    const std::string image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Only regular files, and no larger than a plugin library can sensibly be.
+    const std::string image = read_regular_file(library, max_library_bytes);
     if (image.size() < EI_NIDENT || std::memcmp(image.data(), ELFMAG, SELFMAG) != 0) {
         throw std::runtime_error("not an ELF file");
     }

@@ -14,7 +14,7 @@ struct host_type_entry {
     int code;
 };
 
-constexpr std::array<host_type_entry, 10> host_types{{
+constexpr std::array<host_type_entry, 11> host_types{{
     {error_type::usage, exit_code::usage},
     {error_type::invalid_parameter, exit_code::usage},
     {error_type::invalid_config, exit_code::usage},
@@ -24,6 +24,7 @@ constexpr std::array<host_type_entry, 10> host_types{{
     {error_type::plugin_incompatible, exit_code::plugin},
     {error_type::instance_create_failed, exit_code::failure},
     {error_type::cancelled, exit_code::failure},
+    {error_type::timeout, exit_code::timeout},
     {error_type::internal, exit_code::failure},
 }};
 
@@ -149,6 +150,9 @@ std::string exit_code_help() {
         {exit_code::transient, "class transient: a retry may succeed"},
         {exit_code::timeout, "class timeout, or --timeout passed"},
         {exit_code::plugin, "plugin not found, failed to load or incompatible"},
+        {exit_code::output_lost,
+         "the result could not be written to stdout (the message on\n"
+         "       stderr says what was lost)"},
         {exit_code::sighup, "cancelled by SIGHUP"},
         {exit_code::sigint, "cancelled by SIGINT"},
         {exit_code::sigterm, "cancelled by SIGTERM"},

@@ -23,6 +23,7 @@ inline constexpr int remote = 5;        // the remote API refused (class remote)
 inline constexpr int transient = 6;     // a retry may succeed (class transient)
 inline constexpr int timeout = 7;       // timed out (class timeout, and --timeout)
 inline constexpr int plugin = 8;        // plugin not found, failed to load or incompatible
+inline constexpr int output_lost = 9;   // the result could not be written to stdout
 inline constexpr int sighup = 129;      // cancelled by SIGHUP
 inline constexpr int sigint = 130;      // cancelled by SIGINT
 inline constexpr int sigterm = 143;     // cancelled by SIGTERM
@@ -39,6 +40,7 @@ inline constexpr std::string_view plugin_load_failed = "PluginLoadFailed";
 inline constexpr std::string_view plugin_incompatible = "PluginIncompatible";
 inline constexpr std::string_view instance_create_failed = "InstanceCreateFailed";
 inline constexpr std::string_view cancelled = "Cancelled";
+inline constexpr std::string_view timeout = "Timeout";  // --timeout passed
 inline constexpr std::string_view internal = "InternalError";
 }  // namespace error_type
 

@@ -2,6 +2,8 @@
 
 #include "json_text.hpp"
 
+#include <actionhost/json/reader.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace actionhost::core {
@@ -64,6 +67,26 @@ class cancel_timer {
     std::atomic<bool> fired_{false};
     std::thread thread_;
 };
+
+// The failure result with its error.type replaced and `why` put before its message: the host
+// knows better than the plugin why it was cancelled. Unchanged when it has no error object.
+std::string retyped(const std::string& result_json, std::string_view type, const std::string& why) {
+    try {
+        const auto result = json::as_object(json::parse(result_json, {true}));
+        auto error = result ? json::as_object(result->get("error")) : nullptr;  // non-const: set()
+        if (!error)
+            return result_json;
+        const auto message = error->get("message");
+        error->set("type", std::string(type));
+        error->set("message", why + (message.isString() ? ": " + message.extract<std::string>()
+                                                        : std::string()));
+        json_writer out;
+        write_json_value(out, result);
+        return out.take();
+    } catch (const json::parse_error&) {
+        return result_json;
+    }
+}
 
 }  // namespace
 
@@ -135,6 +158,12 @@ invocation_result run_invocation(plugin_instance& instance, const std::string& a
     cancel_reason reason = signalled.load();
     if (reason == cancel_reason::none && timed_out)
         reason = cancel_reason::timeout;
+    if (reason == cancel_reason::timeout && outcome.status != AH_OK) {
+        std::ostringstream seconds;
+        seconds << options.timeout->count();
+        outcome.result_json = retyped(outcome.result_json, error_type::timeout,
+                                      "timed out after " + seconds.str() + " s (--timeout)");
+    }
     return judge(std::move(outcome), reason, instance.library().info());
 }
 

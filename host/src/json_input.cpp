@@ -1,13 +1,10 @@
 #include "json_input.hpp"
 
+#include "bounded_file.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
 #include "read_limited.hpp"
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 namespace actionhost::core {
 namespace {
@@ -17,23 +14,13 @@ std::string too_large(const std::string& origin) {
            " bytes (1 MiB)";
 }
 
-// Reads at most max_input_bytes + 1 bytes, so an oversized input is refused without reading it
-// all.
-std::string read_limited(std::istream& in) {
-    return core::read_limited(in, max_input_bytes);
-}
-
 std::string read_file(const std::string& file, const std::string& origin,
                       std::string_view error_type) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw host_error(error_type, origin + ": cannot be read: " + std::strerror(errno));
+    try {
+        return read_regular_file(file, max_input_bytes);
+    } catch (const file_refused& e) {
+        throw host_error(error_type, origin + ": " + e.what());
     }
-    std::string text = read_limited(in);
-    if (in.bad()) {
-        throw host_error(error_type, origin + ": cannot be read: " + std::strerror(errno));
-    }
-    return text;
 }
 
 bool looks_inline(const std::string& spec) {
@@ -59,7 +46,7 @@ json_input parse_input(std::string text, const std::string& origin, std::string_
 json_input read_params(const std::string& spec, std::istream& stdin_stream) {
     const auto type = error_type::invalid_parameter;
     if (spec == "-")
-        return parse_input(read_limited(stdin_stream), "params from stdin", type);
+        return parse_input(read_limited(stdin_stream, max_input_bytes), "params from stdin", type);
     if (looks_inline(spec))
         return parse_input(spec, "inline params", type);
     const std::string origin = "params file " + spec;

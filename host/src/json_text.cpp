@@ -15,7 +15,7 @@ namespace actionhost::core {
 
 std::string json_error_location(std::string_view text) {
     try {
-        json::parse(text);
+        json::validate(text);
         return "";
     } catch (const json::parse_error& e) {
         return e.where();
@@ -24,12 +24,26 @@ std::string json_error_location(std::string_view text) {
 
 std::string json_object_problem(std::string_view text) {
     try {
-        const auto value = json::parse(text);
-        if (!json::as_object(value))
-            return std::string("valid JSON but ") + json::kind_of(value) + ", not a JSON object";
-        return "";
+        json::validate(text);
     } catch (const json::parse_error& e) {
         return e.what();
+    }
+    // Valid JSON: its first non-blank byte says what kind of value it is.
+    const auto first = text.find_first_not_of(" \t\r\n");
+    switch (text[first]) {
+        case '{':
+            return "";
+        case '[':
+            return "valid JSON but an array, not a JSON object";
+        case '"':
+            return "valid JSON but a string, not a JSON object";
+        case 'n':
+            return "valid JSON but null, not a JSON object";
+        case 't':
+        case 'f':
+            return "valid JSON but a boolean, not a JSON object";
+        default:
+            return "valid JSON but a number, not a JSON object";
     }
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <actionhost/json_writer.hpp>

@@ -1,14 +1,13 @@
 #include "manifest.hpp"
 
+#include "bounded_file.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
 #include "json_text.hpp"
-#include "read_limited.hpp"
 
 #include <Poco/JSON/Array.h>
 
 #include <cctype>
-#include <fstream>
 #include <iterator>
 #include <set>
 
@@ -248,18 +247,12 @@ std::vector<std::string> error_declaration_problems(const manifest& m) {
 }
 
 manifest load_manifest(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    try {
+        return parse_manifest(read_regular_file(file, max_manifest_bytes), file);
+    } catch (const file_refused& e) {
         throw host_error(error_type::plugin_load_failed,
-                         "manifest " + file.string() + ": cannot be read");
+                         "manifest " + file.string() + ": " + e.what());
     }
-    const std::string text = read_limited(in, max_manifest_bytes);
-    if (text.size() > max_manifest_bytes) {
-        throw host_error(error_type::plugin_load_failed,
-                         "manifest " + file.string() + ": larger than " +
-                             std::to_string(max_manifest_bytes) + " bytes");
-    }
-    return parse_manifest(text, file);
 }
 
 }  // namespace actionhost::core

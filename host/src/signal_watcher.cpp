@@ -61,6 +61,13 @@ signal_watcher::~signal_watcher() {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(stop_.get(), &one, sizeof one);
     thread_.join();
+    // A signal that came while the thread stopped is dropped: the work it would have stopped
+    // is done, and unblocking it now would kill the process on its way out.
+    pollfd pending{signals_.get(), POLLIN, 0};
+    signalfd_siginfo info{};
+    while (::poll(&pending, 1, 0) > 0 &&
+           ::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    }
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
@@ -82,6 +89,10 @@ void signal_watcher::watch() {
 
 void signal_watcher::dispatch(int signo) {
     const std::lock_guard<std::mutex> lock(mutex_);
+    dispatch_locked(signo);
+}
+
+void signal_watcher::dispatch_locked(int signo) {
     if (!current_.on_signal) {
         idle_(signo);
     } else if (!current_.signalled) {
@@ -89,6 +100,15 @@ void signal_watcher::dispatch(int signo) {
         current_.on_signal(signo);
     } else {
         current_.on_repeat(signo);
+    }
+}
+
+void signal_watcher::dispatch_pending_locked() {
+    pollfd pending{signals_.get(), POLLIN, 0};
+    signalfd_siginfo info{};
+    while (::poll(&pending, 1, 0) > 0 &&
+           ::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        dispatch_locked(static_cast<int>(info.ssi_signo));
     }
 }
 
@@ -102,6 +122,9 @@ signal_watcher::route::~route() {
     if (watcher_ == nullptr)
         return;
     const std::lock_guard<std::mutex> lock(watcher_->mutex_);
+    // A signal that came while the route was in place is its own, also when the watcher's
+    // thread has not read it yet (the work may end right after the signal arrived).
+    watcher_->dispatch_pending_locked();
     watcher_->current_ = std::move(saved_);
 }
 

@@ -12,7 +12,7 @@
 // running, so a handler may use what the route's owner owns.
 #pragma once
 
-#include "unique_fd.hpp"
+#include <actionhost/detail/unique_fd.hpp>
 
 #include <signal.h>
 
@@ -22,6 +22,8 @@
 #include <utility>
 
 namespace actionhost::core {
+
+using actionhost::detail::unique_fd;
 
 // The conventional exit code of a process ended by `signo`: 128 + signo (130, 143, 129).
 constexpr int exit_code_for_signal(int signo) {
@@ -70,6 +72,8 @@ class signal_watcher {
   private:
     void watch();
     void dispatch(int signo);
+    void dispatch_locked(int signo);  // mutex_ held
+    void dispatch_pending_locked();   // mutex_ held: the signals read without blocking
 
     sigset_t previous_mask_{};
     unique_fd signals_;

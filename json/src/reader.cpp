@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <set>
 
 namespace actionhost::json {
 namespace {
@@ -22,9 +23,17 @@ struct failure {
 
 class reader {
   public:
-    reader(std::string_view text, parse_options options) : text_(text), options_(options) {}
+    // `build` false: the same checks, nothing built (validate()).
+    reader(std::string_view text, parse_options options, bool build)
+        : text_(text), options_(options), build_(build) {}
 
     Var document() {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
+            fail_at(
+                "starts with a UTF-8 byte-order mark (EF BB BF), which JSON text must not "
+                "have: save it as UTF-8 without a BOM",
+                0);
+        }
         // A NUL byte has no place in JSON text; C callers would stop reading at it.
         if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
             fail_at("contains a NUL byte", nul);
@@ -87,7 +96,10 @@ class reader {
     Var parse_object(int depth) {
         enter(depth);
         ++pos_;  // '{'
-        auto object = Poco::makeShared<Object>(options_.preserve_order);
+        Poco::JSON::Object::Ptr object;
+        std::set<std::string> names;  // only when nothing is built: for the duplicate check
+        if (build_)
+            object = Poco::makeShared<Object>(options_.preserve_order);
         blanks();
         if (peek() == '}' && !at_end()) {
             ++pos_;
@@ -100,12 +112,16 @@ class reader {
                               : "a member name (a string) expected");
             const std::size_t key_at = pos_;
             std::string key = parse_string();
-            if (object->has(key))
+            if (build_ ? object->has(key) : names.count(key) != 0)
                 fail_at("duplicate member name " + json_quote(key), key_at);
             blanks();
             expect(':', "':'");
             blanks();
-            object->set(key, parse_value(depth));
+            Var value = parse_value(depth);
+            if (build_)
+                object->set(key, std::move(value));
+            else
+                names.insert(std::move(key));
             blanks();
             if (!at_end() && peek() == ',') {
                 ++pos_;
@@ -119,7 +135,9 @@ class reader {
     Var parse_array(int depth) {
         enter(depth);
         ++pos_;  // '['
-        auto array = Poco::makeShared<Array>();
+        Poco::JSON::Array::Ptr array;
+        if (build_)
+            array = Poco::makeShared<Array>();
         blanks();
         if (peek() == ']' && !at_end()) {
             ++pos_;
@@ -127,7 +145,9 @@ class reader {
         }
         for (;;) {
             blanks();
-            array->add(parse_value(depth));
+            Var value = parse_value(depth);
+            if (build_)
+                array->add(std::move(value));
             blanks();
             if (!at_end() && peek() == ',') {
                 ++pos_;
@@ -317,6 +337,7 @@ class reader {
 
     std::string_view text_;
     parse_options options_;
+    bool build_;
     std::size_t pos_ = 0;
 };
 
@@ -335,9 +356,11 @@ std::string parse_error::where() const {
     return "line " + std::to_string(line_) + ", column " + std::to_string(column_);
 }
 
-Var parse(std::string_view text, parse_options options) {
+namespace {
+
+Var read(std::string_view text, parse_options options, bool build) {
     try {
-        return reader(text, options).document();
+        return reader(text, options, build).document();
     } catch (const failure& f) {
         std::size_t line = 1;
         std::size_t column = 1;
@@ -351,6 +374,16 @@ Var parse(std::string_view text, parse_options options) {
         }
         throw parse_error(f.reason, f.offset, line, column);
     }
+}
+
+}  // namespace
+
+Var parse(std::string_view text, parse_options options) {
+    return read(text, options, true);
+}
+
+void validate(std::string_view text, parse_options options) {
+    read(text, options, false);
 }
 
 const char* kind_of(const Var& value) {

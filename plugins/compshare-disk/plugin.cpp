@@ -4,6 +4,7 @@
 #include "actions/detach_action.hpp"
 #include "actions/detach_params.hpp"
 #include "actions/detach_result.hpp"
+#include "actions/secret_scrub.hpp"
 #include "actions/status_action.hpp"
 #include "client/api_client.hpp"
 #include "client/settings.hpp"
@@ -71,7 +72,12 @@ class compshare_disk_plugin {
             settings.user_agent =
                 "actionhost/" ACTIONHOST_VERSION " compshare-disk/" COMPSHARE_DISK_VERSION;
             region_ = settings.region;
-            client_ = std::make_unique<compshare::api_client>(std::move(settings), host_);
+            client_log_.struct_size = sizeof client_log_;
+            client_log_.api_version = AH_PLUGIN_API_VERSION;
+            client_log_.host_ctx = this;
+            client_log_.log = host_.has_log() ? &scrubbed_client_log : nullptr;
+            client_host_.emplace(&client_log_, host_.cancellation());
+            client_ = std::make_unique<compshare::api_client>(std::move(settings), *client_host_);
         } catch (const compshare::settings_error& e) {
             // Missing keys must not fail create: every invoke reports them (exit code 3), so a
             // host can still list, describe and validate. Anything else is a bad config.
@@ -92,6 +98,9 @@ class compshare_disk_plugin {
             return run_action(params_json, parse_status_params, status_report_for, run_status);
         return actionhost::outcome::unknown_action(action);
     }
+
+    compshare_disk_plugin(const compshare_disk_plugin&) = delete;
+    compshare_disk_plugin& operator=(const compshare_disk_plugin&) = delete;
 
   private:
     actionhost::outcome detach(std::string_view params_json) {
@@ -127,7 +136,18 @@ class compshare_disk_plugin {
         return to_outcome(run(params, *client_, host_));
     }
 
+    // The client's own events ("retry") quote the service's Message: they reach the host only
+    // through here, with the private key scrubbed, as the action's events are.
+    static void scrubbed_client_log(void* ctx, ah_log_level level, const char* message) {
+        const auto* self = static_cast<const compshare_disk_plugin*>(ctx);
+        const std::string_view key =
+            self->client_ ? self->client_->settings().private_key.view() : std::string_view();
+        self->host_.log(level, scrub_secret(message, key));
+    }
+
     const actionhost::host& host_;
+    ah_host_api client_log_{};                       // points back at this instance (not copied)
+    std::optional<actionhost::host> client_host_;    // the client's host: host_ + scrubbing
     std::string region_;                             // the config's default Region
     std::unique_ptr<compshare::api_client> client_;  // null while credentials are missing
     std::string credentials_error_;

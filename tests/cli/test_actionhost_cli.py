@@ -7,6 +7,7 @@ Environment: ACTIONHOST_BIN (the binary), TEST_PLUGIN_DIR (test-echo), TEST_BROK
 """
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,28 @@ def run(*args, stdin=None, plugin_path=PLUGIN_PATH, env=None):
     argv = [BIN] + (["--plugin-path", plugin_path] if plugin_path else []) + list(args)
     return subprocess.run(argv, input=stdin, capture_output=True, text=True,
                           env=env if env is not None else clean_env(), timeout=SAFETY_TIMEOUT)
+
+
+def interrupt_twice(args):
+    """Runs actionhost with `args` (a test-misbehaving.slow_cancel run: 30 s to honour a
+    cancel), sends SIGINT once it blocks and SIGTERM once it saw the cancel, and returns
+    (exit code, stdout, stderr); the second signal must end it well before the plugin's 30 s."""
+    proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR] + args,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=clean_env())
+    try:
+        first = proc.stderr.readline()
+        assert '"blocking"' in first, first
+        proc.send_signal(signal.SIGINT)
+        seen = proc.stderr.readline()
+        assert '"cancel_seen"' in seen, seen
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, stdout, first + seen + stderr
 
 
 def wait_until_reading_a_pipe(pid):
@@ -287,8 +310,10 @@ class Cancellation(CliTestCase):
         proc = run("run", "test-echo.block", "--timeout", "0.2")
         self.assertEqual(proc.returncode, 7, proc.stderr)
         result = self.one_json(proc.stdout)
-        self.assertEqual(result["error"], {"type": "Cancelled", "message":
-                                           "cancelled while blocking", "retryable": False})
+        # The host says why it cancelled: the plugin's Cancelled becomes Timeout.
+        self.assertEqual(result["error"], {"type": "Timeout", "message":
+                                           "timed out after 0.2 s (--timeout): cancelled while "
+                                           "blocking", "retryable": False})
         self.assertIn("timed out after 0.2 s", proc.stderr)
         events = [json.loads(line) for line in proc.stderr.splitlines()
                   if line.startswith("{")]
@@ -334,21 +359,8 @@ class Cancellation(CliTestCase):
                          r"waiting until cancelled$")
 
     def test_second_signal_exits_at_once(self):
-        # slow_cancel takes 30 s to return after a cancel; a second signal must not wait.
-        proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
-                                 "test-misbehaving.slow_cancel"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=clean_env())
-        try:
-            self.assertIn('"blocking"', proc.stderr.readline())
-            proc.send_signal(signal.SIGINT)
-            self.assertIn('"cancel_seen"', proc.stderr.readline())
-            proc.send_signal(signal.SIGTERM)
-            stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        self.assertEqual(proc.returncode, 143, stderr)
+        code, stdout, stderr = interrupt_twice(["run", "test-misbehaving.slow_cancel"])
+        self.assertEqual(code, 143, stderr)
         result = self.one_json(stdout)
         self.assertEqual(result["error"]["type"], "Cancelled")
         self.assertIn("interrupted twice", result["error"]["message"])
@@ -373,7 +385,10 @@ class Cancellation(CliTestCase):
                     proc.stdin.flush()
                     wait_until_reading_a_pipe(proc.pid)
                     proc.send_signal(signo)
-                    stdout, stderr = proc.communicate(timeout=SAFETY_TIMEOUT)
+                    # stdin stays open: the signal, not an end of input, must end the run.
+                    proc.wait(timeout=SAFETY_TIMEOUT)
+                    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+                    proc.stdin.close()
                 finally:
                     if proc.poll() is None:
                         proc.kill()
@@ -520,32 +535,96 @@ class Batch(CliTestCase):
                              ["not started: the batch was cancelled; nothing was done"] * 2)
 
     def test_batch_second_signal_prints_every_line(self):
-        # slow_cancel takes 30 s to return after a cancel: a second signal gives up waiting,
-        # and every input line still gets its result line.
+        # A second signal gives up waiting, and every input line still gets its result line.
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "in.jsonl")
             with open(path, "w") as f:
                 f.write("{}\n" * 3)
-            proc = subprocess.Popen([BIN, "--plugin-path", MISBEHAVING_DIR, "run",
-                                     "test-misbehaving.slow_cancel", "--batch", path],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env=clean_env())
-            try:
-                self.assertIn('"blocking"', proc.stderr.readline())
-                proc.send_signal(signal.SIGINT)
-                self.assertIn('"cancel_seen"', proc.stderr.readline())
-                proc.send_signal(signal.SIGTERM)
-                stdout, stderr = proc.communicate(timeout=15)  # well before the plugin's 30 s
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
-            self.assertEqual(proc.returncode, 143, stderr)
+            code, stdout, stderr = interrupt_twice(["run", "test-misbehaving.slow_cancel",
+                                                    "--batch", path])
+            self.assertEqual(code, 143, stderr)
             results = [json.loads(line) for line in stdout.splitlines()]
             self.assertEqual(len(results), 3, stdout)
             self.assertEqual({r["error"]["type"] for r in results}, {"Cancelled"})
             self.assertIn("interrupted twice", results[0]["error"]["message"])
             self.assertIn("second signal", stderr)
+
+
+class OutputDelivery(CliTestCase):
+    """A result that cannot be written to stdout is a message on stderr and exit 9, never a
+    silent exit 0."""
+
+    def run_to(self, stdout, *args, stdin=None):
+        proc = subprocess.run([BIN, "--plugin-path", PLUGIN_PATH] + list(args), stdout=stdout,
+                              stderr=subprocess.PIPE, input=stdin, text=True, env=clean_env(),
+                              timeout=SAFETY_TIMEOUT)
+        return proc.returncode, proc.stderr
+
+    def broken_pipe(self):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # every write now fails with EPIPE
+        return write_end
+
+    def test_run_to_a_full_disk_a_closed_pipe_and_a_closed_stdout(self):
+        with open("/dev/full", "w") as full:
+            code, stderr = self.run_to(full, "run", "test-echo.echo", "--params", '{"k": 1}')
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("cannot write the result to stdout", stderr)
+        self.assertIn('"params":{"k":1}', stderr)  # the result is not lost
+        pipe = self.broken_pipe()
+        try:
+            code, stderr = self.run_to(pipe, "run", "test-echo.fail")
+        finally:
+            os.close(pipe)
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("the action's own exit code was 5", stderr)
+        proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", BIN, "--plugin-path",
+                               PLUGIN_PATH, "run", "test-echo.echo"], capture_output=True,
+                              text=True, env=clean_env(), timeout=SAFETY_TIMEOUT)
+        self.assertEqual(proc.returncode, 9, proc.stderr)
+        self.assertIn("cannot write the result to stdout", proc.stderr)
+
+    def test_other_commands_and_batches(self):
+        for args in (("list",), ("list", "--json"), ("describe", "test-echo"),
+                     ("check", "test-echo"), ("run", "ghost.echo")):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                code, stderr = self.run_to(full, *args)
+                self.assertEqual(code, 8 if args[0] == "run" else 9, stderr)
+                self.assertIn("cannot write to stdout", stderr)
+        with open("/dev/full", "w") as full:
+            code, stderr = self.run_to(full, "run", "test-echo.echo", "--batch", "-",
+                                       stdin='{"a":1}\n{"a":2}\n')
+        self.assertEqual(code, 9, stderr)
+        self.assertIn("cannot write the results to stdout", stderr)
+        self.assertIn("batch: 2 lines: 2 ok, 0 failed; exit 9", stderr)
+
+
+class CoreDumps(CliTestCase):
+    def soft_core_limit_while_blocking(self, env):
+        proc = subprocess.Popen([BIN, "--plugin-path", ECHO_DIR, "run", "test-echo.block"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, preexec_fn=lambda: resource.setrlimit(
+                                    resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
+                                                           resource.RLIM_INFINITY)))
+        try:
+            self.assertIn('"blocking"', proc.stderr.readline())
+            with open("/proc/%d/limits" % proc.pid) as f:
+                line = next(l for l in f if l.startswith("Max core file size"))
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=SAFETY_TIMEOUT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return line.split()[4]  # soft limit
+
+    def test_core_dumps_are_off_unless_asked_for(self):
+        self.assertEqual(self.soft_core_limit_while_blocking(clean_env()), "0")
+        # AddressSanitizer turns core dumps off by itself unless told not to.
+        asan = os.environ.get("ASAN_OPTIONS", "")
+        asked = clean_env(ACTIONHOST_CORE_DUMPS="1",
+                          ASAN_OPTIONS=(asan + ":" if asan else "") + "disable_coredump=0")
+        self.assertEqual(self.soft_core_limit_while_blocking(asked), "unlimited")
 
 
 class Help(CliTestCase):
@@ -556,6 +635,7 @@ class Help(CliTestCase):
         for line in ("0    success", "1    class internal", "2    class usage",
                      "3    class credentials", "4    class precondition", "5    class remote",
                      "6    class transient", "7    class timeout", "8    plugin not found",
+                     "9    the result could not be written to stdout",
                      "129  cancelled by SIGHUP", "130  cancelled by SIGINT",
                      "143  cancelled by SIGTERM"):
             self.assertIn(line, proc.stdout)

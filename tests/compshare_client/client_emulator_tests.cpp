@@ -225,6 +225,53 @@ TEST_CASE("compshare_client wrong private key is RetCode 171, not retried",
     }
 }
 
+TEST_CASE("compshare_client an auth failure names where the keys came from, never a key",
+          "[compshare_client][emulator][secrets]") {
+    compshare_emulator::server emu({});
+    test_support::test_host host;
+    const std::string wrong = "0000wrong-private-key-0000";
+    struct origin {
+        std::string source, expected;
+    };
+    for (const auto& [source, expected] :
+         {origin{"config", "API keys from the instance config (public_key, private_key)"},
+          origin{"environment",
+                 "API keys from the environment (COMPSHARE_PUBLIC_KEY, COMPSHARE_PRIVATE_KEY)"},
+          origin{"profile 'work' of /home/u/.config/compshare/config.json",
+                 "API keys from profile 'work' of /home/u/.config/compshare/config.json"}}) {
+        auto settings = settings_for(emu.base_url());
+        settings.private_key = wrong;
+        settings.credentials_source = source;
+        api_client client(settings, host.host(), fast_retries());
+        const auto failure = outcome_of(client, describe, call_kind::read);
+        REQUIRE(failure);
+        CHECK(failure->ret_code == 171);
+        CHECK_THAT(failure->what(), Catch::Contains(expected));
+        CHECK_THAT(failure->what(), !Catch::Contains(wrong));
+        check_no_secret(failure->what());
+    }
+    SECTION("HTTP 403 names them too") {
+        emu.add_fault(R"({"action":"*","mode":"http_status","status":403})");
+        auto settings = settings_for(emu.base_url());
+        settings.credentials_source = "environment";
+        api_client client(settings, host.host(), fast_retries());
+        const auto failure = outcome_of(client, describe, call_kind::read);
+        REQUIRE(failure);
+        CHECK(failure->http_status == 403);
+        CHECK_THAT(failure->what(), Catch::Contains("API keys from the environment"));
+    }
+    SECTION("other failures do not mention the keys") {
+        emu.add_fault(R"({"action":"*","mode":"http_status","status":500})");
+        auto settings = settings_for(emu.base_url());
+        settings.credentials_source = "environment";
+        api_client client(settings, host.host(), fast_retries());
+        const auto failure = outcome_of(client, describe, call_kind::read);
+        REQUIRE(failure);
+        CHECK(failure->http_status == 500);
+        CHECK_THAT(failure->what(), !Catch::Contains("API keys"));
+    }
+}
+
 TEST_CASE("compshare_client fault modes on reads", "[compshare_client][emulator][faults]") {
     const auto k_http = failure_kind::http_status;
     const auto k_net = failure_kind::network;

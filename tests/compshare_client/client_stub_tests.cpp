@@ -443,3 +443,96 @@ TEST_CASE("compshare_client secrets never reach log events or messages",
     }
     CHECK_FALSE(std::regex_search(everything, std::regex("[0-9a-f]{40}")));  // no Signature
 }
+
+namespace {
+
+// Answers each connection as a plain HTTP server (nginx, say) answers a TLS ClientHello: reads
+// it, sends "400 Bad Request", and keeps the connection until the client closes it (a server
+// that closes with unread input resets the connection, and the answer may be lost).
+class plain_http_port {
+  public:
+    explicit plain_http_port(int connections)
+        : listener_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          thread_([this, connections] { serve(connections); }) {}
+    ~plain_http_port() { thread_.join(); }
+    std::uint16_t port() const { return listener_.address().port(); }
+
+  private:
+    void serve(int connections) {
+        try {
+            for (int i = 0; i < connections; ++i) {
+                auto peer = listener_.acceptConnection();
+                char buffer[4096];
+                peer.receiveBytes(buffer, sizeof buffer);
+                const std::string answer =
+                    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n"
+                    "Content-Length: 0\r\n\r\n";
+                peer.sendBytes(answer.data(), static_cast<int>(answer.size()));
+                try {
+                    while (peer.receiveBytes(buffer, sizeof buffer) > 0) {
+                    }
+                } catch (const Poco::Exception&) {
+                }
+            }
+        } catch (const Poco::Exception&) {
+        }
+    }
+
+    Poco::Net::ServerSocket listener_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("compshare_client https to a plain HTTP port says so, and is not retried",
+          "[compshare_client][stub][tls]") {
+    plain_http_port server(2);
+    const std::string where = "127.0.0.1:" + std::to_string(server.port());
+    test_support::test_host host;
+    api_client client(stub_settings("https://" + where), host.host(), fast_retries());
+    for (const auto kind : {call_kind::read, call_kind::write}) {
+        try {
+            client.call("X", {}, kind);
+            FAIL("no error");
+        } catch (const api_failure& e) {
+            CHECK(e.kind == failure_kind::network);
+            CHECK(e.reason == "not_tls");
+            CHECK_FALSE(e.retryable);
+            CHECK_FALSE(e.maybe_sent);
+            CHECK(e.attempts == 1);
+            CHECK_THAT(e.what(), Catch::Contains("the server at " + where +
+                                                 " answered in plain HTTP, not TLS"));
+            CHECK_THAT(e.what(), !Catch::Contains("certificate"));
+        }
+    }
+    CHECK(host.all_events() == "");  // no retry
+}
+
+TEST_CASE("compshare_client https to a server that speaks neither TLS nor HTTP",
+          "[compshare_client][stub][tls]") {
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::thread server([&] {
+        auto peer = listener.acceptConnection();
+        const std::string banner = "SSH-2.0-OpenSSH_9.2\r\n";
+        peer.sendBytes(banner.data(), static_cast<int>(banner.size()));
+        char buffer[1024];
+        try {
+            while (peer.receiveBytes(buffer, sizeof buffer) > 0) {
+            }
+        } catch (const Poco::Exception&) {
+        }
+    });
+    test_support::test_host host;
+    api_client client(
+        stub_settings("https://127.0.0.1:" + std::to_string(listener.address().port())),
+        host.host(), fast_retries());
+    try {
+        client.call("X", {}, call_kind::read);
+        FAIL("no error");
+    } catch (const api_failure& e) {
+        CHECK(e.reason == "not_tls");
+        CHECK_FALSE(e.retryable);
+        CHECK_THAT(e.what(), Catch::Contains("does not speak TLS"));
+    }
+    server.join();
+}

@@ -2,6 +2,8 @@
 // CredentialsMissing message. The environment is injected; files live in a temporary folder.
 #include "client/settings.hpp"
 
+#include "client/expand_user.hpp"
+
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -196,6 +198,57 @@ TEST_CASE("compshare_client settings config_file from config and env",
                   R"({"profiles":{"default":{"public_key":"PUB-F","private_key":"PRIV-F"}}})");
     CHECK(resolve_settings(R"({"config_file":")" + file + "\"}", env_of({})).public_key == "PUB-F");
     CHECK(resolve_settings("{}", env_of({{"COMPSHARE_CONFIG_FILE", file}})).public_key == "PUB-F");
+}
+
+TEST_CASE("compshare_client settings config_file expands a leading ~ as compshare-cli does",
+          "[compshare_client][settings]") {
+    test_support::temp_dir dir;
+    dir.write("cfg/compshare.json",
+              R"({"profiles":{"default":{"public_key":"PUB-T","private_key":"PRIV-T"}}})");
+    const env_map home{{"HOME", dir.path().string()}};
+    SECTION("from the environment") {
+        auto env = home;
+        env["COMPSHARE_CONFIG_FILE"] = "~/cfg/compshare.json";
+        const auto s = resolve_settings("{}", env_of(env));
+        CHECK(s.public_key == "PUB-T");
+        CHECK_THAT(s.credentials_source,
+                   Catch::Contains(dir.path().string() + "/cfg/compshare.json"));
+    }
+    SECTION("from the config") {
+        CHECK(resolve_settings(R"({"config_file":"~/cfg/compshare.json"})", env_of(home))
+                  .public_key == "PUB-T");
+    }
+    SECTION("a home with a trailing slash gives no double slash") {
+        const auto s = resolve_settings(R"({"config_file":"~/cfg/compshare.json"})",
+                                        env_of({{"HOME", dir.path().string() + "/"}}));
+        CHECK_THAT(s.credentials_source, !Catch::Contains("//"));
+    }
+    SECTION("a missing file is named by its expanded path") {
+        auto e = error_of(R"({"config_file":"~/cfg/none.json"})", home);
+        CHECK(e.type() == "CredentialsMissing");
+        CHECK_THAT(e.what(), Catch::Contains(dir.path().string() + "/cfg/none.json"));
+    }
+    SECTION("only a leading ~ is expanded") {
+        auto e = error_of(R"({"config_file":"cfg/~/x.json"})", home);
+        CHECK_THAT(e.what(), Catch::Contains("cfg/~/x.json"));
+    }
+}
+
+TEST_CASE("compshare_client expand_user", "[compshare_client][settings]") {
+    using compshare::expand_user;
+    const auto home = env_of({{"HOME", "/home/someone"}});
+    CHECK(expand_user("~", home) == "/home/someone");
+    CHECK(expand_user("~/a/b.json", home) == "/home/someone/a/b.json");
+    CHECK(expand_user("/abs/~/x", home) == "/abs/~/x");
+    CHECK(expand_user("rel.json", home) == "rel.json");
+    CHECK(expand_user("", home).empty());
+    // root's entry exists on every system: ~root is its home directory.
+    CHECK(expand_user("~root/x", home).rfind("/", 0) == 0);
+    CHECK_THAT(expand_user("~root/x", home), !Catch::StartsWith("~"));
+    // A user that does not exist: unchanged, as Python does.
+    CHECK(expand_user("~no-such-user-4711/x", home) == "~no-such-user-4711/x");
+    // No HOME: the password database's entry of the current user.
+    CHECK_THAT(expand_user("~/x", env_of({})), !Catch::StartsWith("~") && Catch::EndsWith("/x"));
 }
 
 TEST_CASE("compshare_client settings named config file that does not exist",

@@ -1,4 +1,5 @@
-// A throwaway self-signed certificate made with the openssl CLI, for HTTPS tests.
+// Throwaway self-signed certificates and hashed CA directories made with the openssl CLI, for
+// HTTPS tests.
 #pragma once
 
 #include "temp_dir.hpp"
@@ -40,6 +41,17 @@ inline tls_files make_self_signed(const temp_dir& dir, const std::string& prefix
     if (handle.wait() != 0)
         throw std::runtime_error("openssl req failed: " + log);
     return out;
+}
+
+// `openssl rehash DIR`: hash links for the certificates in DIR, as a system store has them.
+inline void rehash(const std::string& directory) {
+    Poco::Pipe output;
+    auto handle =
+        Poco::Process::launch("openssl", {"rehash", directory}, nullptr, &output, &output);
+    Poco::PipeInputStream text(output);
+    std::string log((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
+    if (handle.wait() != 0)
+        throw std::runtime_error("openssl rehash failed: " + log);
 }
 
 }  // namespace test_support

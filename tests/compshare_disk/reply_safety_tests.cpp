@@ -166,6 +166,14 @@ TEST_CASE("compshare_disk server text: the private key is scrubbed from what the
     CHECK(r.error_type() == "ApiError");
     CHECK(r.result->getObject("error")->getValue<std::string>("api_message") ==
           "signed with *** by mistake");
+    // The client's own retry event quotes the Message of a retried RetCode 150.
+    emu.add_fault(R"({"action":"DescribeCompShareInstance","mode":"ret_code","ret_code":150,)"
+                  R"("message":"busy, key )" +
+                  key + R"("})");
+    r = plugin.invoke(detach_params("uhost-k", "udisk-k"));
+    const auto retries = plugin.events_named("retry");
+    REQUIRE(retries.size() == 1);
+    CHECK_THAT(retries[0]->getValue<std::string>("message"), Catch::Contains("busy, key ***"));
     CHECK(plugin.transcript().find(key) == std::string::npos);
 }
 

@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -74,7 +75,10 @@ TEST_CASE("host cli: host failures give a message and a JSON result", "[host][cl
          2,
          "InvalidConfig",
          "config file /nonexistent/c.json: cannot be read"},
-        {{"run", "test-echo.echo", "--config", "/dev/null"}, 2, "InvalidConfig", "invalid JSON"},
+        {{"run", "test-echo.echo", "--config", "/dev/null"},
+         2,
+         "InvalidConfig",
+         "config file /dev/null: is a device, not a regular file"},
         {{"run", "test-newer-minor.noop"}, 8, "PluginIncompatible", "the host is too old"},
         {{"run", "test-no-cancel.noop"}, 8, "PluginLoadFailed", "does not export ah_plugin_cancel"},
         {{"run", "test-mismatch.noop"}, 8, "PluginIncompatible", "differs in field(s)"},
@@ -251,6 +255,28 @@ TEST_CASE("host cli: check fails a plugin whose errors disagree with its result 
     CHECK(json(good.out)->getArray("plugins")->getObject(0)->getValue<bool>("errors_agree"));
 }
 
+TEST_CASE("host cli: check survives a library whose loading kills the process", "[host][cli]") {
+    const std::string path =
+        test_support::crashing_dir.string() + ":" + test_support::echo_dir.string();
+    const auto r = cli({"--plugin-path", path, "check", "--json"});
+    CHECK(r.code == 8);
+    const auto plugins = json(r.out)->getArray("plugins");
+    std::map<std::string, Poco::JSON::Object::Ptr> by_name;
+    for (std::size_t i = 0; i < plugins->size(); ++i) {
+        const auto p = plugins->getObject(static_cast<unsigned>(i));
+        by_name[p->getValue<std::string>("plugin")] = p;
+    }
+    REQUIRE(by_name.count("test-crash-on-load") == 1);
+    const auto crashed = by_name["test-crash-on-load"];
+    CHECK_FALSE(crashed->getValue<bool>("ok"));
+    CHECK(crashed->getObject("error")->getValue<std::string>("type") == "PluginLoadFailed");
+    CHECK_THAT(crashed->getObject("error")->getValue<std::string>("message"),
+               Catch::Contains("loading it killed the checking process (signal 6, Aborted)"));
+    // The crash did not take the check of the others with it.
+    REQUIRE(by_name.count("test-echo") == 1);
+    CHECK(by_name["test-echo"]->getValue<bool>("ok"));
+}
+
 TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
     temp_dir dir;
     write_file(dir / "in.jsonl", "{\"i\":1}\n\n{\"type\":\"EchoHiccup\"}\nnot json\n{\"i\":4}\n");
@@ -260,16 +286,44 @@ TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
     std::vector<std::string> out;
     for (std::string line; std::getline(lines, line);)
         out.push_back(line);
-    REQUIRE(out.size() == 4);  // the blank line is skipped
-    CHECK(out[0] == R"({"greeting":"","ok":true,"params":{"i":1}})");
-    CHECK(out[1] == R"({"greeting":"","ok":true,"params":{"type":"EchoHiccup"}})");
-    CHECK_THAT(out[2], Catch::Contains("InvalidParameter"));
-    CHECK_THAT(out[2], Catch::Contains("line 4"));
-    CHECK(out[3] == R"({"greeting":"","ok":true,"params":{"i":4}})");
+    // Each result carries its input line; the blank line 2 gets none but is said on stderr.
+    REQUIRE(out.size() == 4);
+    CHECK(out[0] == R"({"line":1,"greeting":"","ok":true,"params":{"i":1}})");
+    CHECK(out[1] == R"({"line":3,"greeting":"","ok":true,"params":{"type":"EchoHiccup"}})");
+    CHECK_THAT(out[2],
+               Catch::StartsWith(R"({"line":4,"ok":false,"error":{"type":"InvalidParameter")"));
+    CHECK_THAT(out[2], Catch::Contains("in.jsonl line 4: invalid JSON"));
+    CHECK(out[3] == R"({"line":5,"greeting":"","ok":true,"params":{"i":4}})");
     CHECK(echo.code == 2);  // the worst outcome: the invalid line
+    CHECK_THAT(echo.err, Catch::Contains("in.jsonl line 2 is blank; skipped"));
+    CHECK_THAT(echo.err,
+               Catch::EndsWith("actionhost: batch: 4 lines: 3 ok, 1 failed (InvalidParameter 1); "
+                               "exit 2\n"));
 
     const auto fail = cli({"run", "test-echo.fail", "--batch", (dir / "in.jsonl").string()});
     CHECK(fail.code == 6);  // EchoHiccup (transient, 6) is worse than InvalidParameter (2)
+    CHECK_THAT(fail.err, Catch::EndsWith("batch: 4 lines: 0 ok, 4 failed (EchoHiccup 1, "
+                                         "EchoRefused 2, InvalidParameter 1); exit 6\n"));
+}
+
+TEST_CASE("host cli: batch from stdin, and what is not a batch file", "[host][cli]") {
+    const auto in = cli({"run", "test-echo.echo", "--batch", "-"}, "{\"a\":1}\n{\"b\":2}");
+    CHECK(in.code == 0);
+    CHECK(in.out ==
+          "{\"line\":1,\"greeting\":\"\",\"ok\":true,\"params\":{\"a\":1}}\n"
+          "{\"line\":2,\"greeting\":\"\",\"ok\":true,\"params\":{\"b\":2}}\n");
+    temp_dir dir;
+    const auto folder = cli({"run", "test-echo.echo", "--batch", dir.path().string()});
+    CHECK(folder.code == 2);
+    CHECK_THAT(folder.err, Catch::Contains(": is a directory, not a regular file"));
+    const auto device = cli({"run", "test-echo.echo", "--batch", "/dev/zero"});
+    CHECK(device.code == 2);
+    CHECK_THAT(device.err,
+               Catch::Contains("batch file /dev/zero: is a device, not a regular file"));
+    const auto empty = cli({"run", "test-echo.echo", "--batch", "-"}, "");
+    CHECK(empty.code == 0);
+    CHECK(empty.out.empty());
+    CHECK_THAT(empty.err, Catch::Contains("batch: 0 lines: 0 ok, 0 failed; exit 0"));
 }
 
 TEST_CASE("host cli: --help documents the exit codes", "[host][cli]") {

@@ -73,7 +73,7 @@ TEST_CASE("host exit codes: a result is judged by its plugin's declarations",
     CHECK(judged(AH_UNKNOWN_ACTION, "not json").exit_code == 2);
     CHECK(judged(AH_TIMEOUT, R"({"ok":false})").exit_code == 7);
     CHECK(judged(AH_UNSUPPORTED, R"({"ok":false})").exit_code == 1);
-    CHECK(judged(static_cast<ah_status>(99), R"({"ok":false})").exit_code == 1);
+    CHECK(judged(static_cast<ah_status>(7), R"({"ok":false})").exit_code == 1);
 
     // The host's cancellation decides first.
     CHECK(judged(AH_ERROR, failed, cancel_reason::timeout).exit_code == 7);

@@ -52,7 +52,7 @@ TEST_CASE("host invocation: --timeout cancels a blocked action, exit 7", "[host]
     CHECK(r.outcome.status == AH_CANCELLED);
     CHECK(
         r.outcome.result_json ==
-        R"({"ok":false,"error":{"type":"Cancelled","message":"cancelled while blocking","retryable":false}})");
+        R"({"ok":false,"error":{"type":"Timeout","message":"timed out after 0.05 s (--timeout): cancelled while blocking","retryable":false}})");
 }
 
 TEST_CASE("host invocation: an action that ends before the timeout", "[host][invocation]") {

@@ -30,5 +30,6 @@ inline std::string manifest_json(const std::string& name, const std::string& lib
 inline const std::filesystem::path echo_dir{TEST_PLUGIN_DIR};
 inline const std::filesystem::path broken_dir{TEST_BROKEN_PLUGIN_DIR};
 inline const std::filesystem::path misbehaving_dir{TEST_MISBEHAVING_PLUGIN_DIR};
+inline const std::filesystem::path crashing_dir{TEST_CRASHING_PLUGIN_DIR};
 
 }  // namespace test_support

@@ -14,14 +14,23 @@ using actionhost::json::parse_error;
 
 namespace {
 
-// The error parsing `text` gives, as "line L, column C: reason" ("" when it parses).
+// The error parsing `text` gives, as "line L, column C: reason" ("" when it parses); validate()
+// must give exactly the same.
 std::string error_of(const std::string& text) {
+    std::string parsed;
+    std::string validated;
     try {
         parse(text);
     } catch (const parse_error& e) {
-        return e.where() + ": " + e.reason();
+        parsed = e.where() + ": " + e.reason();
     }
-    return "";
+    try {
+        actionhost::json::validate(text);
+    } catch (const parse_error& e) {
+        validated = e.where() + ": " + e.reason();
+    }
+    CHECK(validated == parsed);
+    return parsed;
 }
 
 }  // namespace
@@ -94,6 +103,9 @@ TEST_CASE("json reader: refusals say where and why", "[json]") {
         {"{} x", "line 1, column 4: text after the JSON value"},
         {std::string("{\"a\":1}\0", 8), "line 1, column 8: contains a NUL byte"},
         {std::string("\"a\0\"", 4), "line 1, column 3: contains a NUL byte"},
+        {"\xEF\xBB\xBF{}",
+         "line 1, column 1: starts with a UTF-8 byte-order mark (EF BB BF), "
+         "which JSON text must not have: save it as UTF-8 without a BOM"},
         {std::string(300, '[') + std::string(300, ']'),
          "line 1, column 129: nested deeper than 128 levels"},
     };

@@ -5,6 +5,7 @@
 #include <actionhost/plugin.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -36,6 +37,14 @@ class minimal_plugin {
   private:
     const actionhost::host& host_;
 };
+
+#ifdef TEST_CRASH_ON_LOAD
+// Loading this library kills the process that loads it, as a corrupt or hostile library can:
+// what `actionhost check` must survive.
+__attribute__((constructor)) void crash_on_load() {
+    std::abort();
+}
+#endif
 
 }  // namespace
 

@@ -149,9 +149,11 @@ def config_for(url, **extra):
 def clean_env(leak_check=True, **extra):
     # No COMPSHARE_* or profile file from the caller's environment: the config is the only source.
     # Nor OpenSSL's SSL_CERT_FILE / SSL_CERT_DIR, which replace the default ("system") store.
+    # Nor a proxy of the machine's (https_proxy, NO_PROXY, ...): the tests that want one set it.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("COMPSHARE_")
-           and k not in ("ACTIONHOST_PLUGIN_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR")}
+           and k not in ("ACTIONHOST_PLUGIN_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR")
+           and k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
     env["XDG_CONFIG_HOME"] = env["HOME"] = tempfile.gettempdir() + "/reliability-no-profile"
     if "ASAN_OPTIONS" in env:
         # Sanitizer build: the Python interpreter runs without leak checks (not ours to judge),

@@ -134,7 +134,9 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
                 self.assertEqual(run.code, 0, repr(run))
                 results = [json.loads(line) for line in run.stdout.splitlines()]
                 self.assertEqual([r["status"] for r in results], statuses, repr(run))
-                for r in results:
+                for number, r in enumerate(results, 1):
+                    # The batch adds the input line number; the rest is the action's result.
+                    self.assertEqual(r.pop("line"), number, repr(run))
                     errors = list(rs.RESULT_VALIDATORS[action].iter_errors(r))
                     self.assertEqual(errors, [], repr(run))
                 self.secrets.check(self, run)

@@ -237,6 +237,64 @@ class CliParams(Door):
         self.refused(self.detach(json.dumps(PARAMS), config=config), "InvalidConfig", 2,
                      'duplicate member name "max_retries"', host=True)
 
+    def test_batch_summary_against_the_emulator(self):
+        # Real detaches: successes are counted by the result's status, failures by error.type,
+        # and each result names its input line.
+        with rs.Emulator(self.tmp) as emulator:
+            config = rs.write_json(self.tmp, "emu.json", rs.config_for(emulator.url))
+            lines = [dict(PARAMS, Wait=False), dict(PARAMS, Wait=False),
+                     dict(PARAMS, DryRun=True), {"UHostId": rs.STOPPED_HOST}]
+            batch = self.file("emu.jsonl", "\n".join(json.dumps(l) for l in lines) + "\n")
+            run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--batch",
+                                batch)
+        self.assertEqual(run.code, 2, repr(run))
+        results = [json.loads(line) for line in run.stdout.splitlines()]
+        self.assertEqual([r["line"] for r in results], [1, 2, 3, 4])
+        self.assertEqual([r.get("status") for r in results],
+                         ["detach_requested", "already_detached", "already_detached", "failed"])
+        self.assertIn("actionhost: batch: 4 lines: 3 ok (already_detached 2, detach_requested 1)"
+                      ", 1 failed (InvalidParameter 1); exit 2", run.stderr)
+        self.assertEqual(emulator.accepted(), 1)
+        SECRETS.check(self, run)
+
+    def test_files_that_are_not_regular_files(self):
+        # A FIFO would block the host forever and a device never ends: refused at once,
+        # through every door that names a file, before anything is read.
+        fifo = os.path.join(self.tmp, "pipe.json")
+        os.mkfifo(fifo)
+        for args, error_type, fragment in (
+                (("--params", fifo), "InvalidParameter", "is a FIFO (named pipe)"),
+                (("--params", "{}", "--config", fifo), "InvalidConfig", "is a FIFO (named pipe)"),
+                (("--batch", fifo), "InvalidParameter", "is a FIFO (named pipe)"),
+                (("--batch", "/dev/zero"), "InvalidParameter", "is a device"),
+                (("--params", self.tmp), "InvalidParameter", "is a directory")):
+            with self.subTest(args=args):
+                run = rs.actionhost("run", "compshare-disk.detach", *args)
+                self.refused(run, error_type, 2, fragment + ", not a regular file", host=True)
+                self.assertLess(run.elapsed, FAST_S)
+        # A FIFO among the manifests is skipped with a warning; the real plugin still runs.
+        folder = os.path.join(self.tmp, "plugins")
+        shutil.copytree(rs.PLUGIN_DIR, folder)
+        os.mkfifo(os.path.join(folder, "a-fifo.json"))
+        run = rs.actionhost("list", plugin_dir=folder)
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertIn("compshare-disk.detach", run.stdout)
+        self.assertIn("a-fifo.json: is a FIFO (named pipe), not a regular file", run.stderr)
+        self.assertLess(run.elapsed, FAST_S)
+        # A manifest whose library is a device: check refuses it instead of reading forever.
+        manifest = dict(rs.MANIFEST, library="/dev/zero")
+        with open(os.path.join(folder, "compshare-disk.json"), "w") as f:
+            json.dump(manifest, f)
+        run = rs.actionhost("check", "--json", "compshare-disk", plugin_dir=folder)
+        self.assertEqual(run.code, 8, repr(run))
+        self.assertIn("is a device, not a regular file", run.stdout)
+        self.assertLess(run.elapsed, FAST_S)
+
+    def test_byte_order_mark(self):
+        path = self.file("bom.json", b"\xef\xbb\xbf" + json.dumps(PARAMS).encode())
+        self.refused(self.detach(path), "InvalidParameter", 2,
+                     "starts with a UTF-8 byte-order mark", host=True)
+
     def test_numbers_out_of_range(self):
         cases = (
             ("WaitTimeoutSeconds", 0, "between 0.1 and 3600"),
@@ -307,6 +365,7 @@ class CliParams(Door):
                 (1, "invalid JSON"), (2, "must be a JSON object, not an array"),
                 (4, "contains a NUL byte"), (5, "invalid JSON"),
                 (6, "larger than the limit of 1048576 bytes"), (7, None))):
+            self.assertEqual(result.pop("line"), number)  # the input line, blank ones counted
             self.assertIs(result["ok"], False)
             self.assertEqual(result["error"]["type"], "InvalidParameter")
             if fragment:

@@ -9,13 +9,24 @@ Signature in any output.
 - a certificate for another host name is refused even when it is the ca_file;
 - plain http to a non-loopback address is refused while the config is validated, before any
   connection (checked with strace when it can run: no connect() at all).
+
+DefaultStore: the system store is read through a hashed directory, without touching the
+machine's: SSL_CERT_DIR names a temporary directory made with `openssl rehash`.
+- the directory holding the emulator's certificate verifies it, and the bundle file is never
+  opened (strace, when it can run);
+- a directory holding only another CA refuses it: AuthFailed, nothing sent;
+- a directory without hash links falls back to the system bundle (which does not know the
+  certificate: refused, the message names the bundle, and strace sees it opened);
+- SSL_CERT_FILE is exactly that file; one that is not a bundle is refused at start.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,6 +36,22 @@ PARAMS = {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST, "UDiskId": rs.DATA_DI
           "PollIntervalSeconds": 0.1, "WaitTimeoutSeconds": 5}
 SECRETS = rs.SecretsLedger()
 FAST_S = 5.0  # no retry, no backoff: a refusal is immediate
+
+
+def assert_tls_refused(test, run, result, records, *fragments):
+    """AuthFailed at once: not retried, nothing sent, the message holds each fragment."""
+    test.assertEqual(run.code, 3, repr(run))
+    test.assertEqual(result["error"]["type"], "AuthFailed", repr(run))
+    test.assertIs(result["error"]["retryable"], False)
+    test.assertIs(result["detach_sent"], False)
+    test.assertEqual(result["status"], "failed")
+    test.assertEqual(result["timing"]["retries"], 0, "a certificate does not fix itself")
+    test.assertIn("TLS handshake with localhost:", result["error"]["message"])
+    for fragment in fragments:
+        test.assertIn(fragment, result["error"]["message"])
+    test.assertIn("certificate", result["hint"])
+    test.assertEqual(records, [], "no API request may pass a failed handshake")
+    test.assertLess(run.elapsed, FAST_S, repr(run))
 
 
 class Tls(unittest.TestCase):
@@ -56,23 +83,10 @@ class Tls(unittest.TestCase):
         SECRETS.check(self, run, rs.signatures_of(emu.records))
         return run, result, emu.records
 
-    def assert_tls_refused(self, run, result, records, *fragments):
-        self.assertEqual(run.code, 3, repr(run))
-        self.assertEqual(result["error"]["type"], "AuthFailed", repr(run))
-        self.assertIs(result["error"]["retryable"], False)
-        self.assertIs(result["detach_sent"], False)
-        self.assertEqual(result["status"], "failed")
-        self.assertEqual(result["timing"]["retries"], 0, "a certificate does not fix itself")
-        self.assertIn("TLS handshake with localhost:", result["error"]["message"])
-        for fragment in fragments:
-            self.assertIn(fragment, result["error"]["message"])
-        self.assertIn("certificate", result["hint"])
-        self.assertEqual(records, [], "no API request may pass a failed handshake")
-        self.assertLess(run.elapsed, FAST_S, repr(run))
-
     def test_refused_by_default(self):
         run, result, records = self.detach(self.good)
-        self.assert_tls_refused(run, result, records, "certificate verify failed")
+        assert_tls_refused(self, run, result, records, "certificate verify failed",
+                                "(trust anchors: the system store's ")
 
     def test_refused_by_default_from_the_environment_too(self):
         # The same endpoint given through COMPSHARE_BASE_URL: still verified.
@@ -83,7 +97,7 @@ class Tls(unittest.TestCase):
                                 json.dumps(PARAMS), env=rs.clean_env(COMPSHARE_BASE_URL=emu.url))
         result = rs.check_result(self, run)
         SECRETS.check(self, run)
-        self.assert_tls_refused(run, result, emu.records, "certificate verify failed")
+        assert_tls_refused(self, run, result, emu.records, "certificate verify failed")
 
     def test_works_with_ca_file(self):
         run, result, records = self.detach(self.good, ca_file=self.good[0])
@@ -118,11 +132,11 @@ class Tls(unittest.TestCase):
     def test_refused_for_another_host_name(self):
         # The emulator presents a certificate for other.example; it is even the trusted CA.
         run, result, records = self.detach(self.other, ca_file=self.other[0])
-        self.assert_tls_refused(run, result, records, "Unacceptable certificate from localhost")
+        assert_tls_refused(self, run, result, records, "Unacceptable certificate from localhost")
 
     def test_refused_when_another_ca_is_trusted(self):
         run, result, records = self.detach(self.good, ca_file=self.other[0])
-        self.assert_tls_refused(run, result, records, "certificate verify failed")
+        assert_tls_refused(self, run, result, records, "certificate verify failed")
 
     def test_ca_file_that_is_not_a_bundle(self):
         junk = os.path.join(self.tmp, "junk.pem")
@@ -130,15 +144,146 @@ class Tls(unittest.TestCase):
             f.write("not a certificate\n")
         config = rs.write_json(self.tmp, "config.json",
                                rs.config_for("https://localhost:1", ca_file=junk))
-        # No leak check here under ASan: Poco 1.11's Context constructor calls
-        # OpenSSLInitializer::initialize() and then throws, so its one-time 48-byte mutex array
-        # is never released; LeakSanitizer reports it once actionhost has unloaded the plugin
-        # (not while the library stays loaded, and it does not grow with more failed creates).
+        # With leak checks under ASan: the bundle is loaded after Poco's Context is built (it
+        # used to throw from Poco's constructor, which leaked OpenSSLInitializer's mutexes).
         run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--params",
-                            json.dumps(PARAMS), env=rs.clean_env(leak_check=False))
+                            json.dumps(PARAMS))
         self.assertEqual(run.code, 2, repr(run))
         result = rs.check_result(self, run, schema=False)
         self.assertEqual(result["error"]["type"], "InvalidConfig")
+        SECRETS.check(self, run)
+
+
+def openssl_default_bundle():
+    """X509_get_default_cert_file() of the OpenSSL the openssl CLI uses: OPENSSLDIR/cert.pem."""
+    out = subprocess.run(["openssl", "version", "-d"], capture_output=True, text=True,
+                         check=True).stdout
+    return os.path.join(re.search(r'OPENSSLDIR: "([^"]*)"', out).group(1), "cert.pem")
+
+
+def strace_usable():
+    strace = shutil.which("strace")
+    if not strace or subprocess.run([strace, "-f", "-o", os.devnull, "true"],
+                                    capture_output=True).returncode != 0:
+        return None
+    return strace
+
+
+class DefaultStore(unittest.TestCase):
+    """No ca_file: the system store through its hashed directory (SSL_CERT_DIR stands in for
+    it here), the bundle only where the directory has no hash links."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls._dir = tempfile.TemporaryDirectory(prefix="reliability-store-")
+        root = cls._dir.name
+        for name in ("good", "other"):
+            os.makedirs(os.path.join(root, name))
+        cls.good = rs.make_self_signed_cert(os.path.join(root, "good"))
+        cls.other = rs.make_self_signed_cert(os.path.join(root, "other"), "other.example")
+        cls.hashed_good = cls.store("hashed-good", cls.good[0], hashed=True)
+        cls.hashed_other = cls.store("hashed-other", cls.other[0], hashed=True)
+        cls.plain_good = cls.store("plain-good", cls.good[0], hashed=False)
+
+    @classmethod
+    def store(cls, name, cert, hashed):
+        directory = os.path.join(cls._dir.name, name)
+        os.makedirs(directory)
+        shutil.copy(cert, os.path.join(directory, "ca.pem"))
+        if hashed:
+            subprocess.run(["openssl", "rehash", directory], check=True,
+                           capture_output=True)
+            assert any(re.fullmatch(r"[0-9a-f]{8}\.0", f) for f in os.listdir(directory))
+        return directory
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._dir.cleanup()
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="reliability-store-run-")
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def detach(self, prefix=(), leak_check=True, **env):
+        """One detach against the emulator (self.good's certificate), no ca_file."""
+        with rs.Emulator(self.tmp, tls=self.good) as emu:
+            config = rs.write_json(self.tmp, "config.json", rs.config_for(emu.url))
+            argv = list(prefix) + [rs.BIN, "--plugin-path", rs.PLUGIN_DIR, "run",
+                                   "compshare-disk.detach", "--config", config, "--params",
+                                   json.dumps(PARAMS)]
+            start = time.monotonic()
+            proc = subprocess.run(argv, capture_output=True, text=True,
+                                  env=rs.clean_env(leak_check=leak_check, **env),
+                                  timeout=rs.SAFETY_TIMEOUT)
+            run = rs.Run(proc, time.monotonic() - start)
+        result = rs.check_result(self, run)
+        SECRETS.check(self, run, rs.signatures_of(emu.records))
+        return run, result, emu.records
+
+    def traced_detach(self, **env):
+        """detach() under strace when it can run: also returns the files actionhost opened."""
+        strace = strace_usable()
+        if strace is None:
+            return self.detach(**env) + (None,)
+        trace = os.path.join(self.tmp, "trace.txt")
+        # LeakSanitizer cannot run under strace.
+        out = self.detach(prefix=(strace, "-f", "-qq", "-e", "trace=open,openat", "-o", trace),
+                          leak_check=False, **env)
+        with open(trace) as f:
+            return out + (f.read(),)
+
+    def assert_refused(self, run, result, records, *fragments):
+        assert_tls_refused(self, run, result, records, "certificate verify failed", *fragments)
+
+    def test_hashed_directory_verifies_without_reading_the_bundle(self):
+        run, result, records, opened = self.traced_detach(SSL_CERT_DIR=self.hashed_good)
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertEqual(result["status"], "detached")
+        self.assertEqual(len([r for r in records if r["action"] == "DetachCompshareDisk"
+                              and r["ret_code"] == 0]), 1)
+        if opened is not None:
+            self.assertNotIn(f'"{openssl_default_bundle()}"', opened)
+            self.assertIn(f'"{self.hashed_good}/', opened, "the anchor came from the directory")
+
+    def test_ca_in_no_store_is_refused(self):
+        run, result, records = self.detach(SSL_CERT_DIR=self.hashed_other)
+        self.assert_refused(run, result, records,
+                            f"(trust anchors: SSL_CERT_DIR {self.hashed_other})")
+
+    def test_directory_without_hash_links_falls_back_to_the_bundle(self):
+        # The certificate is in the directory, but without a hash link OpenSSL cannot find it:
+        # the system bundle is used instead, and it does not know a throwaway certificate.
+        bundle = openssl_default_bundle()
+        run, result, records, opened = self.traced_detach(SSL_CERT_DIR=self.plain_good)
+        self.assert_refused(run, result, records,
+                            f"(trust anchors: the system store's bundle {bundle} "
+                            f"(SSL_CERT_DIR {self.plain_good} has no hash links))")
+        if opened is not None:
+            self.assertIn(f'"{bundle}"', opened, "the bundle is read")
+
+    def test_ssl_cert_file_replaces_the_store(self):
+        # SSL_CERT_FILE alone is exactly that file: the directory of the good CA is not added.
+        run, result, records = self.detach(SSL_CERT_FILE=self.other[0])
+        self.assert_refused(run, result, records, f"(trust anchors: SSL_CERT_FILE {self.other[0]})")
+        run, result, _ = self.detach(SSL_CERT_FILE=self.good[0], SSL_CERT_DIR=self.hashed_other)
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertEqual(result["status"], "detached")
+
+    def test_ssl_cert_file_that_is_not_a_bundle(self):
+        junk = os.path.join(self.tmp, "junk.pem")
+        with open(junk, "w") as f:
+            f.write("not a certificate\n")
+        config = rs.write_json(self.tmp, "config.json", rs.config_for("https://localhost:1"))
+        run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--params",
+                            json.dumps(PARAMS), env=rs.clean_env(SSL_CERT_FILE=junk))
+        self.assertEqual(run.code, 2, repr(run))
+        result = rs.check_result(self, run, schema=False)
+        self.assertEqual(result["error"]["type"], "InvalidConfig")
+        self.assertIn(f"SSL_CERT_FILE {junk} cannot be loaded as a PEM CA bundle",
+                      result["error"]["message"])
         SECRETS.check(self, run)
 
 

@@ -1,10 +1,14 @@
 #include "batch.hpp"
 
+#include "bounded_file.hpp"
 #include "command_support.hpp"
 #include "invocation.hpp"
 #include "json_input.hpp"
 #include "json_text.hpp"
 #include "plugin_instance.hpp"
+#include "read_limited.hpp"
+
+#include <actionhost/json/reader.hpp>
 
 #include <unistd.h>
 
@@ -12,7 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -90,23 +94,51 @@ class result_board {
     bool abandoned_ = false;
 };
 
-std::vector<item> read_items(const run_options& options, std::ostream& err) {
-    std::ifstream in(options.batch_file, std::ios::binary);
-    if (!in) {
-        throw host_error(error_type::invalid_parameter,
-                         "batch file " + options.batch_file + ": cannot be read");
+// The batch file's text: a regular file, or standard input for "-", at most max_batch_bytes.
+std::string read_batch(const run_options& options, std::istream& in) {
+    const std::string origin = options.batch_file == "-" ? std::string("batch from stdin")
+                                                         : "batch file " + options.batch_file;
+    const auto refuse = [&](const std::string& why) {
+        throw host_error(error_type::invalid_parameter, origin + ": " + why);
+    };
+    std::string text;
+    if (options.batch_file == "-") {
+        text = read_limited(in, max_batch_bytes);
+        if (in.bad())
+            refuse("cannot be read");
+    } else {
+        try {
+            text = read_regular_file(options.batch_file, max_batch_bytes);
+        } catch (const file_refused& e) {
+            refuse(e.what());
+        }
     }
+    if (text.size() > max_batch_bytes)
+        refuse("is larger than the limit of " + std::to_string(max_batch_bytes) + " bytes");
+    return text;
+}
+
+std::vector<item> read_items(const run_options& options, std::istream& in, std::ostream& err) {
+    const std::string text = read_batch(options, in);
+    const std::string origin = options.batch_file == "-" ? std::string("batch from stdin")
+                                                         : "batch file " + options.batch_file;
     std::vector<item> items;
-    std::string line;
-    for (std::size_t number = 1; std::getline(in, line); ++number) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;  // blank line
+    std::size_t number = 0;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        ++number;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+            // Skipped, but said: the results' "line" members keep counting input lines.
+            say(err, origin + " line " + std::to_string(number) + " is blank; skipped");
+            continue;
+        }
         item it;
         it.line = number;
         it.params = line;
         try {
-            parse_input(line,
-                        "batch file " + options.batch_file + " line " + std::to_string(number),
+            parse_input(it.params, origin + " line " + std::to_string(number),
                         error_type::invalid_parameter);
         } catch (const host_error& e) {
             it.invalid = true;
@@ -119,6 +151,68 @@ std::vector<item> read_items(const run_options& options, std::ostream& err) {
     return items;
 }
 
+// The result object with the input line number as its first member:
+// {"line":3,"ok":true,...}. Every result is a JSON object (the loader replaces any other).
+std::string with_line(const std::string& result, std::size_t line) {
+    const auto open = result.find('{');
+    const auto first = result.find_first_not_of(" \t\r\n", open + 1);
+    std::string out = "{\"line\":" + std::to_string(line);
+    if (first != std::string::npos && result[first] != '}')
+        out += ',';
+    out.append(result, open + 1, std::string::npos);
+    return out;
+}
+
+// The result's top-level string member `name` ("" when it has none).
+std::string top_level_string(const std::string& result, const char* name) {
+    try {
+        const auto object = json::as_object(json::parse(result));
+        if (object && object->has(name) && object->get(name).isString())
+            return object->getValue<std::string>(name);
+    } catch (const json::parse_error&) {
+    }
+    return "";
+}
+
+// "12 lines: 10 ok (detached 9, already_detached 1), 2 failed (InvalidParameter 1, SomeType 1);
+// exit 6": successes by the result's "status" when it has one, failures by error.type.
+class batch_summary {
+  public:
+    void add(const item& it) {
+        ++lines_;
+        if (it.exit_code == exit_code::ok)
+            ++ok_[top_level_string(*it.result, "status")];
+        else
+            ++failed_[result_error_type(*it.result)];
+    }
+    std::string text(int exit) const {
+        return std::to_string(lines_) + (lines_ == 1 ? " line: " : " lines: ") +
+               counted(ok_, "ok", "") + ", " + counted(failed_, "failed", "no error.type") +
+               "; exit " + std::to_string(exit);
+    }
+
+  private:
+    using counts = std::map<std::string, std::size_t>;
+
+    // "3 ok (detached 2, already_detached 1)"; an unnamed kind is left out of the list.
+    static std::string counted(const counts& by_kind, const char* what, const char* unnamed) {
+        std::size_t total = 0;
+        std::string list;
+        for (const auto& [kind, count] : by_kind) {
+            total += count;
+            const std::string name = kind.empty() ? unnamed : kind;
+            if (!name.empty())
+                list += (list.empty() ? "" : ", ") + name + ' ' + std::to_string(count);
+        }
+        std::string out = std::to_string(total) + ' ' + what;
+        return list.empty() ? out : out + " (" + list + ')';
+    }
+
+    std::size_t lines_ = 0;
+    counts ok_;
+    counts failed_;
+};
+
 }  // namespace
 
 int worse_exit_code(int a, int b) {
@@ -129,7 +223,7 @@ int worse_exit_code(int a, int b) {
 int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_host_api& host,
               const std::string& config_json, const std::string& action, const run_options& options,
               streams io, log_sink& logs) {
-    std::vector<item> items = read_items(options, io.err);
+    std::vector<item> items = read_items(options, io.in, io.err);
     const unsigned workers = std::max(
         1u, std::min<unsigned>(options.parallel,
                                static_cast<unsigned>(std::max<std::size_t>(1, items.size()))));
@@ -187,16 +281,25 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     const auto write_results = [&] {
         const bool progress = ::isatty(STDERR_FILENO) == 1;
         int worst = exit_code::ok;
+        batch_summary summary;
         for (std::size_t i = 0; i < items.size(); ++i) {
             const item& it = board.wait(i);
-            io.out << *it.result << '\n';
+            io.out << with_line(*it.result, it.line) << '\n';
             worst = worse_exit_code(worst, it.exit_code);
+            summary.add(it);
             if (progress)
                 io.err << "\r[" << (i + 1) << '/' << items.size() << "] done" << std::flush;
         }
         io.out.flush();
         if (progress)
             io.err << '\n';
+        if (!io.out) {
+            say(io.err,
+                "cannot write the results to stdout (closed, full or a broken pipe); "
+                "they are lost, see the summary");
+            worst = worse_exit_code(worst, exit_code::output_lost);
+        }
+        say(io.err, "batch: " + summary.text(worst));
         return worst;
     };
 

@@ -13,6 +13,10 @@
 
 namespace actionhost::core {
 
+// Largest batch input (a file, or standard input with --batch -); each line is also limited to
+// max_input_bytes like any params document.
+inline constexpr std::size_t max_batch_bytes = 64 * 1024 * 1024;
+
 // Worst of two exit codes: a cancellation by signal (129, 130, 143) first, then the higher code.
 int worse_exit_code(int a, int b);
 

@@ -1,17 +1,31 @@
 // actionhost check [PLUGIN]: loads each plugin and reports its API version, its exported symbols,
 // whether its embedded manifest agrees with the file, and whether its declared errors agree with
 // its result schemas. Exit 8 when any plugin fails.
+#include <actionhost/detail/unique_fd.hpp>
 #include "api_version.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "plugin_library.hpp"
 #include "printable.hpp"
 
+#include <actionhost/json/reader.hpp>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <ostream>
+#include <system_error>
 
 namespace actionhost::core {
+
+using actionhost::detail::unique_fd;
 namespace {
 
 struct plugin_check {
@@ -39,6 +53,83 @@ struct check_report {
     }
 };
 
+// Loads the library in a child process and reports its API version or why it did not load. A
+// library that kills the process loading it (a static constructor that crashes, a corrupt
+// image) then costs the child, not the check: every other plugin is still reported.
+void load_in_child(const manifest& m, plugin_check& c) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw std::system_error(errno, std::generic_category(), "pipe2");
+    const unique_fd read_end(fds[0]);
+    unique_fd write_end(fds[1]);
+    const pid_t child = ::fork();
+    if (child < 0)
+        throw std::system_error(errno, std::generic_category(), "fork");
+    if (child == 0) {
+        // The child only loads, answers in one JSON object, and leaves without running any of
+        // the parent's destructors or exit handlers. A crash kills it plainly: handlers the
+        // parent may have installed for these signals are not the child's business.
+        for (const int signo : {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE})
+            std::signal(signo, SIG_DFL);
+        json_writer answer;
+        answer.begin_object();
+        try {
+            answer.member("api_version", plugin_library::load(m)->api_version());
+        } catch (const host_error& e) {
+            answer.member("type", e.type()).member("message", e.what());
+        } catch (const std::exception& e) {
+            answer.member("type", error_type::plugin_load_failed).member("message", e.what());
+        }
+        answer.end_object();
+        const std::string& text = answer.str();
+        for (std::size_t done = 0; done < text.size();) {
+            const ssize_t n = ::write(write_end.get(), text.data() + done, text.size() - done);
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        std::_Exit(0);
+    }
+    write_end = unique_fd();  // the child's copy is the only writer left
+    std::string answer;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || answer.size() > 1024 * 1024)
+            break;
+        answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    const std::string library = "plugin \"" + m.name + "\": " + m.library.string();
+    if (WIFSIGNALED(status)) {
+        c.error_type = error_type::plugin_load_failed;
+        c.error = library + ": loading it killed the checking process (signal " +
+                  std::to_string(WTERMSIG(status)) + ", " + strsignal(WTERMSIG(status)) +
+                  "); a host that loads it would die the same way";
+        return;
+    }
+    try {
+        const auto object = json::as_object(json::parse(answer));
+        if (object && object->has("api_version")) {
+            c.api_version = object->getValue<std::string>("api_version");
+            return;
+        }
+        if (object && object->has("type")) {
+            c.error_type = object->getValue<std::string>("type");
+            c.error = object->getValue<std::string>("message");
+            return;
+        }
+    } catch (const std::exception&) {
+    }
+    c.error_type = error_type::plugin_load_failed;
+    c.error = library + ": the checking process ended without an answer (exit status " +
+              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+}
+
 plugin_check check_plugin(const manifest& m) {
     plugin_check c;
     c.plugin = &m;
@@ -55,11 +146,12 @@ plugin_check check_plugin(const manifest& m) {
                     c.missing_symbols.emplace_back(r);
             }
         }
-        c.api_version = plugin_library::load(m)->api_version();
     } catch (const host_error& e) {
         c.error = e.what();
         c.error_type = e.type();
+        return c;
     }
+    load_in_child(m, c);
     return c;
 }
 

@@ -87,6 +87,14 @@ int run_command(const plugin_catalog& catalog, const run_options& options, strea
                << '\n';
         io.out.flush();
         explain(r, options, io.err);
+        if (!io.out) {
+            // Closed, full, or a broken pipe: the result goes to stderr rather than nowhere.
+            say(io.err, "cannot write the result to stdout (closed, full or a broken pipe); exit " +
+                            std::to_string(exit_code::output_lost) + " (the action's own exit " +
+                            "code was " + std::to_string(r.exit_code) +
+                            "). The result: " + r.outcome.result_json);
+            return exit_code::output_lost;
+        }
         return r.exit_code;
     } catch (const host_error& e) {
         return report_failure(e, io);

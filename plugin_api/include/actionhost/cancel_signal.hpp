@@ -41,6 +41,10 @@ class cancel_signal {
         wake_.drain();
     }
 
+    // Readable once a cancel was requested: for a plugin's own poll() on other descriptors
+    // (a lookup in progress, say) that a cancel must interrupt.
+    int fd() const noexcept { return wake_.fd(); }
+
     // Sleeps for `duration` (at most a year) unless cancelled first. Returns false when
     // cancelled.
     template <class Rep, class Period>

@@ -33,8 +33,8 @@ class attach_run final : write_run {
   public:
     attach_run(const attach_params& params, api_client& client, const actionhost::host& host)
         : write_run(client, host,
-                    progress(host, params.uhost_id, params.udisk_id, client.settings().private_key,
-                             "attach"),
+                    progress(host, params.uhost_id, params.udisk_id,
+                             client.settings().private_key.view(), "attach"),
                     "attach", attach_status::attach_requested, attach_report_for(params)),
           p_(params),
           c_(params.controls) {}

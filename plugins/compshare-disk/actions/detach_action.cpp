@@ -36,7 +36,8 @@ class detach_run final : write_run {
   public:
     detach_run(const detach_params& params, api_client& client, const actionhost::host& host)
         : write_run(client, host,
-                    progress(host, params.uhost_id, params.udisk_id, client.settings().private_key),
+                    progress(host, params.uhost_id, params.udisk_id,
+                             client.settings().private_key.view()),
                     "detach", status::detach_requested, initial_report(params)),
           p_(params) {}
 

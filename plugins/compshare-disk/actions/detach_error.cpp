@@ -105,7 +105,8 @@ error_info classify(const api_failure& failure, const std::string& context) {
             if (failure.reason == "tls") {
                 e.type = error_type::auth_failed;
                 e.tls = true;
-            } else if (failure.reason == "refused") {
+            } else if (failure.reason == "refused" || failure.reason == "not_tls" ||
+                       failure.reason == "proxy_refused") {
                 e.type = error_type::invalid_parameter;
             } else {
                 e.type = error_type::transient;

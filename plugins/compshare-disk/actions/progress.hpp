@@ -8,20 +8,22 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace compshare::detach {
 
 class progress {
   public:
-    // `secret` (the private key) is scrubbed from every event: events quote server text.
-    // `verb` names the action's write ("detach", "attach"): its events are <verb>_sent,
-    // <verb>_unconfirmed and <verb>_resend.
+    // `secret` (the private key) is scrubbed from every event: events quote server text. It is
+    // borrowed (the client's key, in memory kept out of core dumps), not copied. `verb` names
+    // the action's write ("detach", "attach"): its events are <verb>_sent, <verb>_unconfirmed
+    // and <verb>_resend.
     progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id,
-             std::string secret, std::string verb = "detach")
+             std::string_view secret, std::string verb = "detach")
         : host_(host),
           uhost_id_(std::move(uhost_id)),
           udisk_id_(std::move(udisk_id)),
-          secret_(std::move(secret)),
+          secret_(secret),
           verb_(std::move(verb)) {}
 
     void precheck(const std::string& state, bool attached, const std::string& device) const;
@@ -43,7 +45,7 @@ class progress {
     const actionhost::host& host_;
     std::string uhost_id_;
     std::string udisk_id_;
-    std::string secret_;
+    std::string_view secret_;
     std::string verb_;
 };
 

@@ -2,7 +2,7 @@
 
 namespace compshare::detach {
 
-std::string scrub_secret(std::string text, const std::string& secret) {
+std::string scrub_secret(std::string text, std::string_view secret) {
     if (secret.size() < min_scrubbed_secret)
         return text;
     const std::string marker = scrubbed_marker;
@@ -13,7 +13,7 @@ std::string scrub_secret(std::string text, const std::string& secret) {
     return text;
 }
 
-void scrub_report(detach_report& r, const std::string& secret) {
+void scrub_report(detach_report& r, std::string_view secret) {
     if (secret.size() < min_scrubbed_secret)
         return;
     const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
@@ -40,7 +40,7 @@ void scrub_report(detach_report& r, const std::string& secret) {
     }
 }
 
-void scrub_report(status_report& r, const std::string& secret) {
+void scrub_report(status_report& r, std::string_view secret) {
     const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
     scrub(r.message);
     if (r.instance) {

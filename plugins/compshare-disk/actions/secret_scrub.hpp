@@ -7,6 +7,7 @@
 #include "status_result.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace compshare::detach {
 
@@ -17,10 +18,10 @@ inline constexpr std::size_t min_scrubbed_secret = 8;
 inline constexpr const char* scrubbed_marker = "***";
 
 // `text` with every occurrence of `secret` replaced by "***".
-std::string scrub_secret(std::string text, const std::string& secret);
+std::string scrub_secret(std::string text, std::string_view secret);
 
 // The same over every string of the report.
-void scrub_report(detach_report& report, const std::string& secret);
-void scrub_report(status_report& report, const std::string& secret);
+void scrub_report(detach_report& report, std::string_view secret);
+void scrub_report(status_report& report, std::string_view secret);
 
 }  // namespace compshare::detach

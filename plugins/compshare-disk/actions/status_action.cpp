@@ -73,7 +73,7 @@ status_report run_status(const status_params& params, api_client& client,
     r.timing.api_calls = stats.api_calls;
     r.timing.retries = stats.retries;
     r.request_ids = stats.request_ids;
-    scrub_report(r, client.settings().private_key);
+    scrub_report(r, client.settings().private_key.view());
     if (host.has_log()) {
         // The one progress event of a read: done.
         actionhost::json_writer w;

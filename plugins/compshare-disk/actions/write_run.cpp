@@ -53,7 +53,7 @@ detach_report write_run::run_steps(bool precheck_first, bool dry_run, bool wait)
     r_.timing.retries = stats.retries;
     r_.request_ids = stats.request_ids;
     // Server text is in it (messages, state, request ids): the private key never leaves.
-    scrub_report(r_, client_.settings().private_key);
+    scrub_report(r_, client_.settings().private_key.view());
     events_.done(r_.ok, r_.status, r_.message, r_.timing.elapsed_ms);
     return std::move(r_);
 }

@@ -6,6 +6,7 @@
 #include "response.hpp"
 #include "signature.hpp"
 #include "transport.hpp"
+#include "trust_store.hpp"
 
 #include <actionhost/json_writer.hpp>
 
@@ -34,6 +35,22 @@ std::string retry_event(const std::string& action, int next_attempt, const api_f
     return event.take();
 }
 
+// The service refused the key pair (RetCode 170-174, HTTP 401/403): the one failure where the
+// user must know which keys were sent, since config, environment and profile file are merged.
+bool is_key_rejection(const api_failure& f) {
+    return (f.kind == failure_kind::api_error && f.ret_code >= 170 && f.ret_code <= 174) ||
+           (f.kind == failure_kind::http_status && (f.http_status == 401 || f.http_status == 403));
+}
+
+// Where the keys came from, for people; never a key.
+std::string key_origin(const std::string& source) {
+    if (source == "config")
+        return "the instance config (public_key, private_key)";
+    if (source == "environment")
+        return "the environment (COMPSHARE_PUBLIC_KEY, COMPSHARE_PRIVATE_KEY)";
+    return source;  // "profile 'NAME' of FILE", or one origin per key
+}
+
 api_failure cancelled(const std::string& action, const std::string& what, bool maybe_sent,
                       int attempts) {
     auto f = make_failure(failure_kind::cancelled, action, "cancelled", what, false, maybe_sent);
@@ -53,13 +70,12 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
     settings_.user_agent = clean_text(settings_.user_agent, 200);
     try {
         transport_ = std::make_unique<transport>(std::move(ep), settings_);
+    } catch (const trust_store_error& e) {
+        // A bundle the user named (ca_file, SSL_CERT_FILE) that does not load.
+        throw settings_error("InvalidParameter", e.what());
     } catch (const Poco::Exception& e) {
-        // Only the TLS context can fail here: a CA bundle that does not load.
-        throw settings_error("InvalidParameter",
-                             settings_.ca_file.empty()
-                                 ? "cannot set up TLS with the system CA store: " + e.displayText()
-                                 : "ca_file " + settings_.ca_file +
-                                       " cannot be loaded as a PEM CA bundle: " + e.displayText());
+        // Only the TLS context can fail here.
+        throw settings_error("InvalidParameter", "cannot set up TLS: " + e.displayText());
     }
 }
 
@@ -106,7 +122,7 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
         }
 
         // Re-signed every attempt, as the SDKs do.
-        params["Signature"] = sign(params, settings_.private_key);
+        params["Signature"] = sign(params, settings_.private_key.view());
         const std::string body = form_encode(params);
         params.erase("Signature");
         ++stats_.api_calls;
@@ -134,11 +150,15 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
                                      : "cancelled before the request was sent",
                                 sent, attempt);
             }
-            failed =
-                classify_transport_error(action, kind, e, transport_->host(), settings_.timeout);
+            failed = classify_transport_error(action, kind, e, transport_->host());
         }
 
         failed->error.attempts = attempt;
+        if (is_key_rejection(failed->error) && !settings_.credentials_source.empty()) {
+            failed->error =
+                with_message(failed->error, std::string(failed->error.what()) + " (API keys from " +
+                                                key_origin(settings_.credentials_source) + ")");
+        }
         if (!failed->retry)
             throw failed->error;
         if (attempt > settings_.max_retries) {

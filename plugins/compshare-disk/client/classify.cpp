@@ -111,13 +111,15 @@ std::optional<attempt_failure> classify_response(const std::string& action, call
 }
 
 attempt_failure classify_transport_error(const std::string& action, call_kind kind,
-                                         const transport_error& error, const std::string& host_port,
-                                         std::chrono::milliseconds timeout) {
+                                         const transport_error& error,
+                                         const std::string& host_port) {
     switch (error.phase) {
         case exchange_phase::connecting: {
             // Nothing was sent: safe to try again, except after a TLS failure (a certificate
-            // does not fix itself) or a refused destination.
-            const bool permanent = error.reason == "tls" || error.reason == "refused";
+            // does not fix itself), a server that does not speak TLS (the base_url is wrong), a
+            // refused destination, or a proxy that refused the tunnel (credentials, policy).
+            const bool permanent = error.reason == "tls" || error.reason == "not_tls" ||
+                                   error.reason == "refused" || error.reason == "proxy_refused";
             return {make_failure(
                         failure_kind::network, action, error.reason,
                         (error.reason == "tls" ? "TLS handshake with " : "cannot connect to ") +
@@ -133,9 +135,11 @@ attempt_failure classify_transport_error(const std::string& action, call_kind ki
         case exchange_phase::receiving:
             break;
     }
+    // A timeout's message says which deadline passed (the configured timeout, or less when the
+    // caller's own deadline cut it).
     const std::string what =
         error.reason == "timeout"
-            ? "no response within " + std::to_string(timeout.count()) + " ms"
+            ? "no complete response: " + error.message
             : "the connection failed while waiting for the response: " + error.message;
     return {make_failure(failure_kind::network, action, error.reason, what, true, true),
             kind == call_kind::read, std::nullopt};

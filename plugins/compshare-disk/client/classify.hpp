@@ -24,8 +24,8 @@ std::optional<attempt_failure> classify_response(const std::string& action, call
 
 // A transport failure (not a cancellation: the caller checks that first).
 attempt_failure classify_transport_error(const std::string& action, call_kind kind,
-                                         const transport_error& error, const std::string& host_port,
-                                         std::chrono::milliseconds timeout);
+                                         const transport_error& error,
+                                         const std::string& host_port);
 
 // The same failure with another message (api_failure's message is fixed at construction).
 api_failure with_message(const api_failure& from, const std::string& message);

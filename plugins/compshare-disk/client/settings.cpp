@@ -2,7 +2,9 @@
 #include "settings.hpp"
 
 #include "endpoint.hpp"
+#include "expand_user.hpp"
 #include "profile_file.hpp"
+#include "proxy.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <actionhost/json/reader.hpp>
@@ -20,8 +22,8 @@ namespace compshare {
 namespace {
 
 const std::set<std::string> known_keys = {
-    "public_key", "private_key", "profile",         "config_file", "base_url",
-    "region",     "project_id",  "timeout_seconds", "max_retries", "ca_file"};
+    "public_key", "private_key",     "profile",     "config_file", "base_url", "region",
+    "project_id", "timeout_seconds", "max_retries", "ca_file",     "proxy"};
 
 [[noreturn]] void invalid(const std::string& message) {
     throw settings_error("InvalidParameter", message);
@@ -46,8 +48,9 @@ void check_text(const std::string& what, const std::string& value, text_kind kin
 }
 
 text_kind kind_of(const std::string& key) {
-    return key == "config_file" || key == "ca_file" || key == "base_url" ? text_kind::path
-                                                                         : text_kind::token;
+    return key == "config_file" || key == "ca_file" || key == "base_url" || key == "proxy"
+               ? text_kind::path
+               : text_kind::token;
 }
 
 // One config value per key that was given (empty strings count as not given).
@@ -77,7 +80,7 @@ config_values parse_config(std::string_view config_json) {
         if (known_keys.count(key) == 0) {
             invalid("unknown config key " + actionhost::json_quote(key.substr(0, 64)) +
                     " (known: public_key, private_key, profile, config_file, base_url, region, "
-                    "project_id, timeout_seconds, max_retries, ca_file)");
+                    "project_id, timeout_seconds, max_retries, ca_file, proxy)");
         }
         const std::string what = "config '" + key + "'";
         if (key == "timeout_seconds") {
@@ -173,13 +176,36 @@ env_lookup process_environment() {
 }
 
 client_settings resolve_settings(std::string_view config_json, const env_lookup& env) {
-    const config_values config = parse_config(config_json);
+    config_values config = parse_config(config_json);
     client_settings out;
 
     if (auto v = pick(config, "base_url", env, "COMPSHARE_BASE_URL"); !v.source.empty()) {
         out.base_url = v.value;
     }
-    parse_base_url(out.base_url);  // throws InvalidParameter for a refused URL
+    const endpoint target = parse_base_url(out.base_url);  // throws for a refused URL
+
+    // As curl: the lower-case name first. The value is never quoted (it may hold a password).
+    const char* const proxy_vars[] = {target.secure ? "https_proxy" : "http_proxy",
+                                      target.secure ? "HTTPS_PROXY" : "HTTP_PROXY"};
+    if (auto v = config_string(config, "proxy")) {
+        out.proxy = *v;
+        out.proxy_origin = "config proxy";
+    } else {
+        for (const char* name : proxy_vars) {
+            if (auto value = from_env(env, name, text_kind::path)) {
+                out.proxy = *value;
+                out.proxy_origin = std::string("env ") + name;
+                break;
+            }
+        }
+    }
+    for (const char* name : {"no_proxy", "NO_PROXY"}) {
+        if (auto value = from_env(env, name, text_kind::path)) {
+            out.no_proxy = *value;
+            break;
+        }
+    }
+    select_proxy(out.proxy, out.proxy_origin, out.no_proxy, target);  // throws when refused
 
     if (auto v = pick(config, "region", env, "COMPSHARE_REGION"); !v.source.empty()) {
         out.region = v.value;
@@ -197,6 +223,12 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
         check_ca_file(v.value, v.source == "config" ? "config ca_file" : "env COMPSHARE_CA_FILE");
         out.ca_file = v.value;
     }
+    // OpenSSL's own names (X509_get_default_cert_file_env(), _dir_env()); read here so that
+    // tests inject them like every other variable.
+    if (auto v = from_env(env, "SSL_CERT_FILE", text_kind::path))
+        out.ssl_cert_file = *v;
+    if (auto v = from_env(env, "SSL_CERT_DIR", text_kind::path))
+        out.ssl_cert_dir = *v;
 
     // Keys: each one independently from config, then environment, then the profile file.
     sourced pub = pick(config, "public_key", env, "COMPSHARE_PUBLIC_KEY");
@@ -209,8 +241,9 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
     const std::string file_origin =
         named_file.source == "config" ? "config config_file" : "env COMPSHARE_CONFIG_FILE";
 
+    // A leading "~" is expanded as compshare-cli does, so the same setting finds the same file.
     const std::string file =
-        named_file.source.empty() ? default_profile_file(env) : named_file.value;
+        named_file.source.empty() ? default_profile_file(env) : expand_user(named_file.value, env);
     const bool need_file = pub.source.empty() || priv.source.empty() ||
                            !profile_name.source.empty() || !named_file.source.empty();
 
@@ -261,6 +294,12 @@ client_settings resolve_settings(std::string_view config_json, const env_lookup&
 
     out.public_key = pub.value;
     out.private_key = priv.value;
+    // The transient copies go; the one kept is in secret_string's pages.
+    wipe(priv.value);
+    if (profile)
+        wipe(profile->private_key);
+    if (const auto it = config.strings.find("private_key"); it != config.strings.end())
+        wipe(it->second);
     out.credentials_source = pub.source == priv.source ? pub.source
                                                        : "public_key from " + pub.source +
                                                              ", private_key from " + priv.source;

@@ -90,7 +90,17 @@ std::string sha1_hex(std::string_view data) {
 }
 
 std::string sign(const flat_params& params, std::string_view private_key) {
-    return sha1_hex(string_to_sign(params, private_key));
+    // The same bytes as string_to_sign(), fed to the digest piece by piece: no string holding
+    // the private key is built (and left in freed memory).
+    Poco::SHA1Engine engine;
+    for (const auto& [key, value] : params) {
+        if (key == "Signature")
+            continue;
+        engine.update(key);
+        engine.update(value);
+    }
+    engine.update(private_key.data(), static_cast<unsigned>(private_key.size()));
+    return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 }  // namespace compshare

@@ -1,7 +1,13 @@
 #include "transport.hpp"
 
+#include "response.hpp"
+#include "trust_store.hpp"
+
+#include <actionhost/detail/unique_fd.hpp>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -18,10 +24,14 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <istream>
+#include <optional>
 #include <ostream>
 
 namespace compshare {
+
+using actionhost::detail::unique_fd;
 
 namespace {
 
@@ -48,23 +58,6 @@ bool socket_is_stale(int fd) {
     return ::poll(&p, 1, 0) != 0;
 }
 
-// Owns a file descriptor (closed at the end of the scope).
-class unique_fd {
-  public:
-    explicit unique_fd(int fd) : fd_(fd) {}
-    ~unique_fd() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    int get() const noexcept { return fd_; }
-
-  private:
-    int fd_;
-};
-
 // While alive, a cancel shuts the socket down, so a blocked connect, handshake, send or receive
 // on it returns at once. It holds a duplicate of the descriptor (shutdown acts on the socket
 // through any of them): Poco may close its own descriptor inside a failing call, and a cancel
@@ -73,11 +66,15 @@ class cancel_guard {
   public:
     cancel_guard(actionhost::cancel_signal& cancel, int fd)
         : copy_(::fcntl(fd, F_DUPFD_CLOEXEC, 0)),
-          guard_(cancel, copy_.get() >= 0 ? copy_.get() : fd) {}
+          guard_(cancel, copy_.get() >= 0 ? copy_.get() : fd),
+          fd_(copy_.get() >= 0 ? copy_.get() : fd) {}
+    // The descriptor guarded (the duplicate when there is one): for the deadline watch too.
+    int fd() const noexcept { return fd_; }
 
   private:
     unique_fd copy_;  // declared first: destroyed after the guard
     actionhost::cancel_signal::socket_guard guard_;
+    int fd_;
 };
 
 // The same for requests on an open connection, on the duplicate the transport keeps for the
@@ -88,33 +85,61 @@ class request_cancel_guard {
         : owned_(copy >= 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 0)),
           guard_(cancel, copy >= 0           ? copy
                          : owned_.get() >= 0 ? owned_.get()
-                                             : fd) {}
+                                             : fd),
+          fd_(copy >= 0           ? copy
+              : owned_.get() >= 0 ? owned_.get()
+                                  : fd) {}
+    int fd() const noexcept { return fd_; }
 
   private:
     unique_fd owned_;
     actionhost::cancel_signal::socket_guard guard_;
+    int fd_;
 };
+
+// host:port as a URL or CONNECT has it: an IPv6 address in brackets.
+std::string authority(const std::string& host, std::uint16_t port) {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
 
 }  // namespace
 
 struct api_client::transport::tls {
     Poco::Net::Context::Ptr context;
+    trust_source trust;  // where the anchors come from: named in a failed handshake's message
+    // The first bytes the server sent during the handshake (a record header), to tell a server
+    // that does not speak TLS: a plain HTTP server answers a ClientHello with "HTTP/1.1 400".
+    std::string first_bytes;
+
+    // OpenSSL's message callback: it sees each record header before the record is checked.
+    static void on_message(int write_p, int, int content_type, const void* buf, std::size_t len,
+                           SSL*, void* arg) {
+        auto* self = static_cast<tls*>(arg);
+        if (write_p == 0 && content_type == SSL3_RT_HEADER && self->first_bytes.empty())
+            self->first_bytes.assign(static_cast<const char*>(buf), len);
+    }
+    bool peer_spoke_http() const { return first_bytes.rfind("HTTP/", 0) == 0; }
 };
 
 api_client::transport::transport(endpoint ep, const client_settings& settings)
-    : endpoint_(std::move(ep)), timeout_(settings.timeout) {
+    : endpoint_(std::move(ep)),
+      proxy_(select_proxy(settings.proxy, settings.proxy_origin, settings.no_proxy, endpoint_)),
+      timeout_(settings.timeout) {
     if (!endpoint_.secure) {
         return;
     }
     // Our own context, not Poco's SSLManager defaults: chain and host name verified
-    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips), against
-    // the system store or only the given bundle, as curl --cacert does.
+    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips). No CA is
+    // loaded by Poco: the anchors are ours to choose (trust_store.hpp), so that the system store
+    // is read lazily through its hashed directory instead of parsing its whole bundle.
     Poco::Net::Context::Params params;
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.loadDefaultCAs = settings.ca_file.empty();
-    params.caLocation = settings.ca_file;
+    params.loadDefaultCAs = false;
     tls_ = std::make_unique<tls>();
+    tls_->trust = choose_trust_source(settings, openssl_trust_defaults());
     tls_->context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, params);
+    load_trust_source(tls_->context->sslContext(), tls_->trust);
     tls_->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     tls_->context->enableExtendedCertificateVerification(true);
     // Poco installs a verify callback that asks the process-wide SSLManager, where any code in
@@ -122,6 +147,9 @@ api_client::transport::transport(endpoint ep, const client_settings& settings)
     // own verdict on the chain is final.
     ::SSL_CTX_set_verify(tls_->context->sslContext(),
                          SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    // One context per transport, used by one thread at a time: the callback's argument is ours.
+    ::SSL_CTX_set_msg_callback(tls_->context->sslContext(), &tls::on_message);
+    ::SSL_CTX_set_msg_callback_arg(tls_->context->sslContext(), tls_.get());
 }
 
 api_client::transport::~transport() {
@@ -142,9 +170,78 @@ void api_client::transport::reset() noexcept {
     }
 }
 
-void api_client::transport::open(actionhost::cancel_signal& cancel,
+std::string api_client::transport::host() const {
+    const std::string target = endpoint_.host + ":" + std::to_string(endpoint_.port);
+    return proxy_ ? target + " through the proxy " + proxy_->where() + " (" + proxy_->origin + ")"
+                  : target;
+}
+
+void api_client::transport::add_proxy_credentials(Poco::Net::HTTPRequest& request) const {
+    if (!proxy_->username.empty())
+        Poco::Net::HTTPBasicCredentials(proxy_->username, proxy_->password)
+            .proxyAuthenticate(request);
+}
+
+void api_client::transport::open_tunnel(Poco::Net::StreamSocket& socket) {
+    // A session on our socket for the CONNECT exchange only: detached afterwards, or its
+    // destructor would close the socket.
+    Poco::Net::HTTPClientSession tunnel(socket);
+    const std::string target = authority(endpoint_.host, endpoint_.port);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_CONNECT, target,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("Host", target);
+    add_proxy_credentials(request);
+    tunnel.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    tunnel.receiveResponse(response);
+    tunnel.detachSocket();
+    const int status = static_cast<int>(response.getStatus());
+    if (status / 100 == 2)
+        return;
+    // 5xx: the proxy could not reach the endpoint (may pass); anything else (407 credentials,
+    // 403 policy) will not change by retrying.
+    throw transport_error{exchange_phase::connecting,
+                          status >= 500 ? "connect_failed" : "proxy_refused",
+                          "the proxy answered " + std::to_string(status) + " " +
+                              clean_text(response.getReason(), 80) + " to CONNECT " + target};
+}
+
+transport_error api_client::transport::deadline_passed(exchange_phase phase, const char* reason,
+                                                       std::chrono::milliseconds timeout,
+                                                       const std::string& doing) const {
+    return {phase, reason,
+            "the deadline of " + std::to_string(timeout.count()) +
+                " ms for the request passed while " + doing};
+}
+
+transport_error api_client::transport::connect_failure(const Poco::Exception& e, bool timed_out,
+                                                       std::chrono::milliseconds timeout) const {
+    if (timed_out) {
+        return deadline_passed(exchange_phase::connecting, "connect_timeout", timeout,
+                               "connecting");
+    }
+    if (tls_ && tls_->peer_spoke_http()) {
+        return {exchange_phase::connecting, "not_tls",
+                "the server at " + host() +
+                    " answered in plain HTTP, not TLS (is the base_url scheme right? https:// "
+                    "needs a TLS port)"};
+    }
+    if (dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr) {
+        // OpenSSL's word for a first record that is not TLS at all.
+        if (e.displayText().find("wrong version number") != std::string::npos) {
+            return {exchange_phase::connecting, "not_tls",
+                    "the server at " + host() +
+                        " does not speak TLS (its first answer was not a TLS record)"};
+        }
+        return {exchange_phase::connecting, "tls",
+                tls_ ? describe(e) + " (trust anchors: " + tls_->trust.origin + ")" : describe(e)};
+    }
+    return {exchange_phase::connecting, "connect_failed", describe(e)};
+}
+
+void api_client::transport::open(actionhost::cancel_signal& cancel, clock::time_point deadline,
                                  std::chrono::milliseconds timeout) {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock::now();
     if (session_ && (!session_->connected() || now - last_used_ > idle_limit ||
                      socket_is_stale(session_->socket().impl()->sockfd()))) {
         reset();
@@ -156,27 +253,54 @@ void api_client::transport::open(actionhost::cancel_signal& cancel,
         throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
     }
 
-    // The connection is made here, on a socket we create, rather than inside Poco's
-    // sendRequest(): so the connect and the TLS handshake are guarded for cancellation too, and
-    // a session built on a connected socket has no host to reconnect to behind our back.
-    const Poco::Timespan t(std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+    Poco::Net::SocketAddress address;
     try {
-        const Poco::Net::SocketAddress address(endpoint_.host, endpoint_.port);
-        if (!endpoint_.secure && !address.host().isLoopback()) {
-            // "localhost" passed the loopback rule by name; it must also resolve to one.
-            throw transport_error{exchange_phase::connecting, "refused",
-                                  "refused: " + endpoint_.host +
-                                      " does not resolve to a loopback address, and plain http "
-                                      "is only allowed to loopback"};
+        address = proxy_ ? resolver_.resolve(proxy_->host, proxy_->port, cancel, deadline)
+                         : resolver_.resolve(endpoint_.host, endpoint_.port, cancel, deadline);
+    } catch (const resolve_failure& f) {
+        switch (f.what) {
+            case resolve_failure::kind::cancelled:
+                throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
+            case resolve_failure::kind::deadline:
+                throw deadline_passed(exchange_phase::connecting, "connect_timeout", timeout,
+                                      "resolving " + (proxy_ ? proxy_->host : endpoint_.host));
+            case resolve_failure::kind::failed:
+                break;
         }
+        throw transport_error{exchange_phase::connecting, "connect_failed", f.message};
+    }
+    if (!endpoint_.secure && !address.host().isLoopback()) {
+        // "localhost" passed the loopback rule by name; it must also resolve to one (and so must
+        // a proxy that plain http goes through).
+        throw transport_error{
+            exchange_phase::connecting, "refused",
+            "refused: " + (proxy_ ? "the proxy " + proxy_->host : endpoint_.host) +
+                " does not resolve to a loopback address, and plain http "
+                "is only allowed to loopback"};
+    }
+
+    // The connection is made here, on a socket we create, rather than inside Poco's
+    // sendRequest(): so the connect and the TLS handshake are guarded for cancellation and the
+    // deadline too, and a session built on a connected socket has no host to reconnect to
+    // behind our back.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - clock::now());
+    const Poco::Timespan t(std::max<long long>(left.count(), 1000));
+    std::optional<transport_error> failed;
+    try {
         Poco::Net::StreamSocket socket(address.family());
-        {
-            cancel_guard guard(cancel, socket.impl()->sockfd());
+        // The guard and the watch end before anything closes the socket.
+        const cancel_guard guard(cancel, socket.impl()->sockfd());
+        const deadline_watchdog::watch watch(watchdog_, guard.fd(), deadline);
+        try {
             socket.connect(address, t);
             socket.setSendTimeout(t);
             socket.setReceiveTimeout(t);
             socket.setNoDelay(true);
+            if (proxy_ && endpoint_.secure)
+                open_tunnel(socket);
             if (endpoint_.secure) {
+                tls_->first_bytes.clear();
                 // Handshake and verification (chain, then the host name) happen here.
                 auto secure =
                     Poco::Net::SecureStreamSocket::attach(socket, endpoint_.host, tls_->context);
@@ -186,14 +310,20 @@ void api_client::transport::open(actionhost::cancel_signal& cancel,
             } else {
                 session_ = std::make_unique<Poco::Net::HTTPClientSession>(socket);
             }
+            if (watch.expired())
+                failed = deadline_passed(exchange_phase::connecting, "connect_timeout", timeout,
+                                         "connecting");
+        } catch (const Poco::Exception& e) {
+            failed = connect_failure(e, watch.expired() || is_timeout(e), timeout);
         }
-    } catch (const Poco::Net::SSLException& e) {
-        session_.reset();
-        throw transport_error{exchange_phase::connecting, "tls", describe(e)};
     } catch (const Poco::Exception& e) {
+        failed = connect_failure(e, is_timeout(e), timeout);
+    }
+    if (failed) {
         session_.reset();
-        throw transport_error{exchange_phase::connecting,
-                              is_timeout(e) ? "connect_timeout" : "connect_failed", describe(e)};
+        if (cancel.requested())
+            throw transport_error{exchange_phase::connecting, "cancelled", "cancelled"};
+        throw *failed;
     }
     session_->setTimeout(t, t, t);
     session_->setKeepAlive(true);
@@ -215,81 +345,116 @@ void api_client::transport::apply_timeout(std::chrono::milliseconds timeout) {
     socket_timeout_ = timeout;
 }
 
+void api_client::transport::exchange(Poco::Net::HTTPClientSession& http,
+                                     const std::string& form_body, const std::string& user_agent,
+                                     exchange_phase& phase, http_response& out, bool& keep) {
+    // Plain http through a proxy: the absolute URL, and the credentials for the proxy. (https
+    // goes through a CONNECT tunnel, and the proxy sees neither.)
+    const bool via_proxy = proxy_ && !endpoint_.secure;
+    Poco::Net::HTTPRequest request(
+        Poco::Net::HTTPRequest::HTTP_POST,
+        via_proxy ? "http://" + authority(endpoint_.host, endpoint_.port) + endpoint_.path
+                  : endpoint_.path,
+        Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setHost(endpoint_.host, endpoint_.port);
+    if (via_proxy)
+        add_proxy_credentials(request);
+    request.setContentType("application/x-www-form-urlencoded");
+    request.setContentLength(static_cast<std::streamsize>(form_body.size()));
+    request.set("User-Agent", user_agent);
+    request.set("Accept", "application/json");
+    request.set("U-Timestamp-Ms",
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count()));
+    request.setKeepAlive(true);
+
+    std::ostream& os = http.sendRequest(request);
+    os.write(form_body.data(), static_cast<std::streamsize>(form_body.size()));
+    os.flush();
+    if (!os.good()) {
+        // Poco's stream swallowed the socket error and kept it on the session.
+        if (const auto* e = http.networkException()) {
+            e->rethrow();
+        }
+        throw Poco::IOException("cannot write the request");
+    }
+    phase = exchange_phase::receiving;
+
+    Poco::Net::HTTPResponse response;
+    std::istream& is = http.receiveResponse(response);
+    char buffer[8192];
+    while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
+        out.body.append(buffer, static_cast<std::size_t>(is.gcount()));
+        if (out.body.size() > max_body) {
+            break;
+        }
+    }
+    if (is.bad()) {
+        if (const auto* e = http.networkException()) {
+            e->rethrow();
+        }
+        throw Poco::IOException("cannot read the response body");
+    }
+    if (response.hasContentLength() && out.body.size() <= max_body &&
+        static_cast<Poco::Int64>(out.body.size()) < response.getContentLength64()) {
+        // Poco ends a fixed-length body quietly when the connection closes early.
+        throw Poco::IOException("the connection closed before the end of the response");
+    }
+    out.status = static_cast<int>(response.getStatus());
+    out.reason_phrase = response.getReason();
+    out.request_id = response.get("X-UCLOUD-REQUEST-UUID", "");
+    const std::string retry_after = response.get("Retry-After", "");
+    if (!retry_after.empty() && retry_after.size() <= 5 &&
+        retry_after.find_first_not_of("0123456789") == std::string::npos) {
+        out.retry_after = std::chrono::seconds(std::stoi(retry_after));
+    }
+    // An unread rest of a body would be taken for the next response: drop the connection.
+    keep = response.getKeepAlive() && out.body.size() <= max_body;
+}
+
 http_response api_client::transport::post(const std::string& form_body,
                                           const std::string& user_agent,
                                           actionhost::cancel_signal& cancel,
                                           std::optional<std::chrono::milliseconds> timeout) {
     const auto exchange_timeout = timeout && *timeout < timeout_ ? *timeout : timeout_;
-    open(cancel, exchange_timeout);
+    const auto deadline = clock::now() + exchange_timeout;
+    open(cancel, deadline, exchange_timeout);
+    // The socket timeouts are a second line only: the watch below enforces the deadline.
     apply_timeout(exchange_timeout);
     auto& http = *session_;
     exchange_phase phase = exchange_phase::sending;
     http_response out;
     bool keep = true;
-    try {
+    std::optional<transport_error> failed;
+    {
+        // The guard and the watch end before a failure closes the connection.
         const request_cancel_guard guard(cancel, guard_fd_, http.socket().impl()->sockfd());
-
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint_.path,
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setHost(endpoint_.host, endpoint_.port);
-        request.setContentType("application/x-www-form-urlencoded");
-        request.setContentLength(static_cast<std::streamsize>(form_body.size()));
-        request.set("User-Agent", user_agent);
-        request.set("Accept", "application/json");
-        request.set("U-Timestamp-Ms",
-                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count()));
-        request.setKeepAlive(true);
-
-        std::ostream& os = http.sendRequest(request);
-        os.write(form_body.data(), static_cast<std::streamsize>(form_body.size()));
-        os.flush();
-        if (!os.good()) {
-            // Poco's stream swallowed the socket error and kept it on the session.
-            if (const auto* e = http.networkException()) {
-                e->rethrow();
+        const deadline_watchdog::watch watch(watchdog_, guard.fd(), deadline);
+        const auto failure = [&](const std::string& message, bool timed_out) {
+            if (timed_out || watch.expired()) {
+                return deadline_passed(phase, "timeout", exchange_timeout,
+                                       phase == exchange_phase::sending
+                                           ? "sending the request"
+                                           : "waiting for the response");
             }
-            throw Poco::IOException("cannot write the request");
+            return transport_error{phase, "connection_reset", message};
+        };
+        try {
+            exchange(http, form_body, user_agent, phase, out, keep);
+            // A body read to the end of the stream ends quietly when the socket is shut down:
+            // then what was read is not the whole reply.
+            if (watch.expired())
+                failed = failure("", true);
+        } catch (const Poco::Exception& e) {
+            failed = failure(describe(e), is_timeout(e));
+        } catch (const std::exception& e) {
+            failed = failure(e.what(), false);
         }
-        phase = exchange_phase::receiving;
-
-        Poco::Net::HTTPResponse response;
-        std::istream& is = http.receiveResponse(response);
-        char buffer[8192];
-        while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
-            out.body.append(buffer, static_cast<std::size_t>(is.gcount()));
-            if (out.body.size() > max_body) {
-                break;
-            }
-        }
-        if (is.bad()) {
-            if (const auto* e = http.networkException()) {
-                e->rethrow();
-            }
-            throw Poco::IOException("cannot read the response body");
-        }
-        if (response.hasContentLength() && out.body.size() <= max_body &&
-            static_cast<Poco::Int64>(out.body.size()) < response.getContentLength64()) {
-            // Poco ends a fixed-length body quietly when the connection closes early.
-            throw Poco::IOException("the connection closed before the end of the response");
-        }
-        out.status = static_cast<int>(response.getStatus());
-        out.reason_phrase = response.getReason();
-        out.request_id = response.get("X-UCLOUD-REQUEST-UUID", "");
-        const std::string retry_after = response.get("Retry-After", "");
-        if (!retry_after.empty() && retry_after.size() <= 5 &&
-            retry_after.find_first_not_of("0123456789") == std::string::npos) {
-            out.retry_after = std::chrono::seconds(std::stoi(retry_after));
-        }
-        // An unread rest of a body would be taken for the next response: drop the connection.
-        keep = response.getKeepAlive() && out.body.size() <= max_body;
-    } catch (const Poco::Exception& e) {
+    }
+    if (failed) {
         reset();
-        throw transport_error{phase, is_timeout(e) ? "timeout" : "connection_reset", describe(e)};
-    } catch (const std::exception& e) {
-        reset();
-        throw transport_error{phase, "connection_reset", e.what()};
+        throw *failed;
     }
     if (!keep || cancel.requested()) {
         reset();

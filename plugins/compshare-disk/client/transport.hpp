@@ -3,9 +3,15 @@
 #pragma once
 
 #include "api_client.hpp"
+#include "deadline_watchdog.hpp"
 #include "endpoint.hpp"
+#include "host_resolver.hpp"
+#include "proxy.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <optional>
@@ -22,8 +28,10 @@ enum class exchange_phase {
 
 struct transport_error {
     exchange_phase phase;
-    std::string reason;   // "connect_failed", "tls", "timeout", "connection_reset", "cancelled"
-    std::string message;  // Poco's description (never a body)
+    // "connect_failed", "connect_timeout", "tls", "not_tls", "refused", "timeout",
+    // "connection_reset", "cancelled"
+    std::string reason;
+    std::string message;  // what happened, for people (never a body)
 };
 
 struct http_response {
@@ -41,8 +49,9 @@ class api_client::transport {
     ~transport();
 
     // POSTs one form body. Throws transport_error. Cancellation (a cancel_signal request) shuts
-    // the socket down; the caller checks the signal to tell a cancel from a failure. `timeout`,
-    // when shorter than the configured one, bounds this exchange (connect, send, receive).
+    // the socket down; the caller checks the signal to tell a cancel from a failure. The
+    // configured timeout, or `timeout` when shorter, is a deadline for the whole exchange: name
+    // resolution, connect, TLS handshake, sending, and the whole reply.
     http_response post(const std::string& form_body, const std::string& user_agent,
                        actionhost::cancel_signal& cancel,
                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
@@ -51,14 +60,31 @@ class api_client::transport {
     void reset() noexcept;
 
     int connections_opened() const noexcept { return connections_opened_; }
-    // "host:port", for messages.
-    std::string host() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
+    // "host:port" (and the proxy's when there is one), for messages.
+    std::string host() const;
 
   private:
-    void open(actionhost::cancel_signal& cancel, std::chrono::milliseconds timeout);
+    using clock = std::chrono::steady_clock;
+    void open(actionhost::cancel_signal& cancel, clock::time_point deadline,
+              std::chrono::milliseconds timeout);
     void apply_timeout(std::chrono::milliseconds timeout);
+    // Asks the proxy for a tunnel to the endpoint (CONNECT) on a connected socket; throws
+    // transport_error when the proxy refuses, Poco exceptions when the exchange fails.
+    void open_tunnel(Poco::Net::StreamSocket& socket);
+    void add_proxy_credentials(Poco::Net::HTTPRequest& request) const;
+    // Sends the request and reads the whole reply into `out`; throws Poco exceptions.
+    void exchange(Poco::Net::HTTPClientSession& http, const std::string& form_body,
+                  const std::string& user_agent, exchange_phase& phase, http_response& out,
+                  bool& keep);
+    transport_error connect_failure(const Poco::Exception& e, bool timed_out,
+                                    std::chrono::milliseconds timeout) const;
+    // A transport_error saying the deadline of `timeout` passed while `doing` something.
+    transport_error deadline_passed(exchange_phase phase, const char* reason,
+                                    std::chrono::milliseconds timeout,
+                                    const std::string& doing) const;
 
     endpoint endpoint_;
+    std::optional<proxy_endpoint> proxy_;         // nullopt: direct
     std::chrono::milliseconds timeout_;           // configured, per exchange
     std::chrono::milliseconds socket_timeout_{};  // what the open socket has now
     struct tls;
@@ -67,6 +93,8 @@ class api_client::transport {
     // A duplicate of the connection's descriptor, for cancellation (see cancel_guard): made once
     // per connection rather than per request (two syscalls fewer per call); closed by reset().
     int guard_fd_ = -1;
+    host_resolver resolver_;
+    deadline_watchdog watchdog_;  // declared after what it watches: stopped first
     std::chrono::steady_clock::time_point last_used_;
     int connections_opened_ = 0;
 };

@@ -48,6 +48,10 @@ struct parse_options {
 // One JSON value with optional blanks around it. Throws parse_error.
 Poco::Dynamic::Var parse(std::string_view text, parse_options options = {});
 
+// The same checks as parse() without building anything: for text that is only passed on (a
+// plugin's result, a log event). Throws parse_error.
+void validate(std::string_view text, parse_options options = {});
+
 // What kind of value a parsed Var is, for messages: "an object", "an array", "a string",
 // "a number", "a boolean", "null".
 const char* kind_of(const Poco::Dynamic::Var& value);

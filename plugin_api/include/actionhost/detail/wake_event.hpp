@@ -52,6 +52,11 @@ class wake_event {
     }
 
     // Consumes every pending notification.
+    // Readable while notified (until drained).
+    int fd() const noexcept {
+        return read_fd_;
+    }
+
     void drain() const noexcept {
         std::uint64_t value;
         while (::read(read_fd_, &value, sizeof value) > 0) {

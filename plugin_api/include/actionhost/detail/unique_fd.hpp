@@ -1,11 +1,12 @@
-// An owned file descriptor, closed on destruction.
+// An owned file descriptor, closed on destruction. Internal: shared by the plugin helper, the
+// host and the compshare-disk client; not part of the plugin API.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace actionhost::core {
+namespace actionhost::detail {
 
 class unique_fd {
   public:
@@ -32,4 +33,4 @@ class unique_fd {
     int fd_ = -1;
 };
 
-}  // namespace actionhost::core
+}  // namespace actionhost::detail

@@ -1,0 +1,3 @@
+module github.com/actionhost/actionhost/bindings/go
+
+go 1.19
