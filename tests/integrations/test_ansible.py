@@ -74,6 +74,33 @@ class AnsibleCollectionTest(unittest.TestCase):
             self.assertEqual(support.accepted(emu), 0)
             self.assertGreater(emu.requests()["counts"].get("DescribeCompShareInstance", 0), 0)
 
+    def test_detach_then_attach_then_info(self):
+        # A disk moved back: detach, attach, then the read-only info module says where it is.
+        with support.emulator() as emu:
+            variables = connection_vars(emu)
+            disk = {"region": "cn-wlcb", "uhost_id": support.STOPPED_HOST,
+                    "udisk_id": support.DATA_DISK, "poll_interval_seconds": 0.1}
+            tasks = [
+                {"name": "detach", DETACH: disk, "register": "detached"},
+                {"name": "attach", "actionhost.compshare.compshare_disk_attach": disk,
+                 "register": "attached"},
+                {"name": "info", "actionhost.compshare.compshare_disk_info": {
+                    k: v for k, v in disk.items() if k != "poll_interval_seconds"},
+                 "register": "result"},
+                {"name": "moves changed, info did not", "ansible.builtin.assert": {"that": [
+                    "detached.changed", "detached.status == 'detached'",
+                    "attached.changed", "attached.status == 'attached'",
+                    "not result.changed"]}},
+                save_result()]
+            plays = [dict(LOCAL, module_defaults=module_defaults(variables), tasks=tasks)]
+            proc, results = self.collection.playbook(plays, variables)
+            self.assertEqual(proc.returncode, 0, proc.stdout[-4000:] + proc.stderr[-2000:])
+            info = results["localhost"]
+            self.assertTrue(info["disk"]["attached"], info)
+            self.assertTrue(info["disk"]["device"].startswith("/dev/"), info)
+            self.assertEqual(support.accepted(emu), 1)
+            self.assertEqual(support.accepted(emu, "AttachCompshareDisk"), 1)
+
     def test_wait_timeout_fails_with_exit_code_7(self):
         with support.emulator(detach_delay_ms=60000) as emu:
             variables = connection_vars(emu)
