@@ -73,8 +73,9 @@ if(STEP STREQUAL "install")
       expect_file("${prefix}/${file}")
     endforeach()
   endif()
-  # The plugin folder holds exactly the real plugins (manifests/*.json and their libraries):
-  # test plugins are build-only and must not reach an install.
+  # The plugin folder holds exactly the real plugins (manifests/*.json and their libraries) and
+  # the modules those plugins load themselves (PLUGIN_MODULES): test plugins are build-only and
+  # must not reach an install.
   file(GLOB manifests RELATIVE "${MANIFESTS_DIR}" "${MANIFESTS_DIR}/*.json")
   set(wanted "")
   foreach(manifest IN LISTS manifests)
@@ -85,6 +86,7 @@ if(STEP STREQUAL "install")
     string(JSON library GET "${text}" library)
     list(APPEND wanted "${manifest}" "${library}")
   endforeach()
+  list(APPEND wanted ${PLUGIN_MODULES})
   file(GLOB installed_plugins RELATIVE "${prefix}/${PLUGIN_INSTALL_DIR}"
        "${prefix}/${PLUGIN_INSTALL_DIR}/*")
   list(SORT wanted)

@@ -18,6 +18,12 @@ machine's: SSL_CERT_DIR names a temporary directory made with `openssl rehash`.
 - a directory without hash links falls back to the system bundle (which does not know the
   certificate: refused, the message names the bundle, and strace sees it opened);
 - SSL_CERT_FILE is exactly that file; one that is not a bundle is refused at start.
+
+The TLS half of the client is a module of its own (libcompshare-disk-tls.so, next to
+the plugin), loaded only for https:
+- a plugin folder without it still detaches over plain http;
+- over https the run fails at once, its message naming the missing file, and nothing is sent;
+- the plugin library itself needs neither OpenSSL nor Poco's NetSSL (readelf -d).
 """
 import json
 import os
@@ -82,6 +88,50 @@ class Tls(unittest.TestCase):
         result = rs.check_result(self, run)
         SECRETS.check(self, run, rs.signatures_of(emu.records))
         return run, result, emu.records
+
+    # The TLS module (see the module docstring).
+    MODULE = "libcompshare-disk-tls.so"
+
+    def run_without_tls_module(self, emu):
+        """A detach through a plugin folder holding the plugin and its manifest, not the module."""
+        plugins = os.path.join(self.tmp, "plugins")
+        os.makedirs(plugins)
+        for name in ("libcompshare-disk.so", "compshare-disk.json"):
+            shutil.copy(os.path.join(rs.PLUGIN_DIR, name), plugins)
+        self.assertTrue(os.path.exists(os.path.join(rs.PLUGIN_DIR, self.MODULE)))
+        config = rs.write_json(self.tmp, "config.json", rs.config_for(emu.url))
+        run = rs.actionhost("run", "compshare-disk.detach", "--config", config, "--params",
+                            json.dumps(PARAMS), plugin_dir=plugins)
+        return run, plugins
+
+    def test_plain_http_needs_no_tls_module(self):
+        with rs.Emulator(self.tmp) as emu:
+            run, _ = self.run_without_tls_module(emu)
+        result = rs.check_result(self, run)
+        self.assertEqual(run.code, 0, repr(run))
+        self.assertEqual(result["status"], "detached")
+        SECRETS.check(self, run, rs.signatures_of(emu.records))
+
+    def test_https_without_the_tls_module_names_it(self):
+        with rs.Emulator(self.tmp, tls=self.good) as emu:
+            run, plugins = self.run_without_tls_module(emu)
+        result = rs.check_result(self, run, schema=False)
+        self.assertEqual(run.code, 1, repr(run))
+        self.assertIn("cannot load the TLS module " + os.path.join(plugins, self.MODULE),
+                      result["error"]["message"])
+        self.assertEqual(emu.records, [], "nothing may be sent without TLS")
+        SECRETS.check(self, run)
+
+    @unittest.skipUnless(shutil.which("readelf"), "readelf not installed")
+    def test_plugin_does_not_link_tls_libraries(self):
+        plugin = os.path.join(rs.PLUGIN_DIR, "libcompshare-disk.so")
+        out = subprocess.run(["readelf", "-d", plugin], capture_output=True, text=True,
+                             check=True).stdout
+        needed = re.findall(r"\(NEEDED\).*\[(.*)\]", out)
+        self.assertTrue(any(n.startswith("libPocoNet.so") for n in needed), needed)  # parsed
+        for library in needed:
+            self.assertFalse(library.startswith(("libssl", "libcrypto", "libPocoNetSSL",
+                                                 "libPocoCrypto")), needed)
 
     def test_refused_by_default(self):
         run, result, records = self.detach(self.good)

@@ -6,11 +6,8 @@
 #include "response.hpp"
 #include "signature.hpp"
 #include "transport.hpp"
-#include "trust_store.hpp"
 
 #include <actionhost/json_writer.hpp>
-
-#include <Poco/Exception.h>
 
 #include <algorithm>
 
@@ -70,12 +67,10 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
     settings_.user_agent = clean_text(settings_.user_agent, 200);
     try {
         transport_ = std::make_unique<transport>(std::move(ep), settings_);
-    } catch (const trust_store_error& e) {
-        // A bundle the user named (ca_file, SSL_CERT_FILE) that does not load.
+    } catch (const tls_setup_error& e) {
+        // A bundle the user named (ca_file, SSL_CERT_FILE) that does not load, or a TLS context
+        // OpenSSL refuses. (A missing TLS module is no config problem: tls_module_error.)
         throw settings_error("InvalidParameter", e.what());
-    } catch (const Poco::Exception& e) {
-        // Only the TLS context can fail here.
-        throw settings_error("InvalidParameter", "cannot set up TLS: " + e.displayText());
     }
 }
 

@@ -71,7 +71,8 @@ struct call_stats {
 class api_client {
   public:
     // Validates the base URL (https, or http to a loopback host only) and creates the TLS context
-    // only for https. Throws settings_error("InvalidParameter", ...) on a refused URL or CA file.
+    // only for https. Throws settings_error("InvalidParameter", ...) on a refused URL or CA file,
+    // tls_module_error when https finds no TLS module (tls_module.hpp).
     api_client(client_settings settings, const actionhost::host& host);
     // Same, with a given backoff (tests: short delays, a seeded random source).
     api_client(client_settings settings, const actionhost::host& host, retry_policy policy);

@@ -1,24 +1,18 @@
 #include "transport.hpp"
 
 #include "response.hpp"
-#include "trust_store.hpp"
 
 #include <actionhost/detail/unique_fd.hpp>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SSLException.h>
-#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
-
-#include <openssl/ssl.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -105,23 +99,6 @@ std::string authority(const std::string& host, std::uint16_t port) {
 
 }  // namespace
 
-struct api_client::transport::tls {
-    Poco::Net::Context::Ptr context;
-    trust_source trust;  // where the anchors come from: named in a failed handshake's message
-    // The first bytes the server sent during the handshake (a record header), to tell a server
-    // that does not speak TLS: a plain HTTP server answers a ClientHello with "HTTP/1.1 400".
-    std::string first_bytes;
-
-    // OpenSSL's message callback: it sees each record header before the record is checked.
-    static void on_message(int write_p, int, int content_type, const void* buf, std::size_t len,
-                           SSL*, void* arg) {
-        auto* self = static_cast<tls*>(arg);
-        if (write_p == 0 && content_type == SSL3_RT_HEADER && self->first_bytes.empty())
-            self->first_bytes.assign(static_cast<const char*>(buf), len);
-    }
-    bool peer_spoke_http() const { return first_bytes.rfind("HTTP/", 0) == 0; }
-};
-
 api_client::transport::transport(endpoint ep, const client_settings& settings)
     : endpoint_(std::move(ep)),
       proxy_(select_proxy(settings.proxy, settings.proxy_origin, settings.no_proxy, endpoint_)),
@@ -129,27 +106,8 @@ api_client::transport::transport(endpoint ep, const client_settings& settings)
     if (!endpoint_.secure) {
         return;
     }
-    // Our own context, not Poco's SSLManager defaults: chain and host name verified
-    // (VERIFY_STRICT also checks the name for loopback hosts, which RELAXED skips). No CA is
-    // loaded by Poco: the anchors are ours to choose (trust_store.hpp), so that the system store
-    // is read lazily through its hashed directory instead of parsing its whole bundle.
-    Poco::Net::Context::Params params;
-    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.loadDefaultCAs = false;
-    tls_ = std::make_unique<tls>();
-    tls_->trust = choose_trust_source(settings, openssl_trust_defaults());
-    tls_->context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, params);
-    load_trust_source(tls_->context->sslContext(), tls_->trust);
-    tls_->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    tls_->context->enableExtendedCertificateVerification(true);
-    // Poco installs a verify callback that asks the process-wide SSLManager, where any code in
-    // the host process may have registered an accept-all handler. Without a callback, OpenSSL's
-    // own verdict on the chain is final.
-    ::SSL_CTX_set_verify(tls_->context->sslContext(),
-                         SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-    // One context per transport, used by one thread at a time: the callback's argument is ours.
-    ::SSL_CTX_set_msg_callback(tls_->context->sslContext(), &tls::on_message);
-    ::SSL_CTX_set_msg_callback_arg(tls_->context->sslContext(), tls_.get());
+    tls_module_.emplace(tls_module::default_directory());
+    tls_ = tls_module_->make_connector(settings);
 }
 
 api_client::transport::~transport() {
@@ -220,21 +178,10 @@ transport_error api_client::transport::connect_failure(const Poco::Exception& e,
         return deadline_passed(exchange_phase::connecting, "connect_timeout", timeout,
                                "connecting");
     }
-    if (tls_ && tls_->peer_spoke_http()) {
-        return {exchange_phase::connecting, "not_tls",
-                "the server at " + host() +
-                    " answered in plain HTTP, not TLS (is the base_url scheme right? https:// "
-                    "needs a TLS port)"};
-    }
-    if (dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr) {
-        // OpenSSL's word for a first record that is not TLS at all.
-        if (e.displayText().find("wrong version number") != std::string::npos) {
-            return {exchange_phase::connecting, "not_tls",
-                    "the server at " + host() +
-                        " does not speak TLS (its first answer was not a TLS record)"};
-        }
-        return {exchange_phase::connecting, "tls",
-                tls_ ? describe(e) + " (trust anchors: " + tls_->trust.origin + ")" : describe(e)};
+    if (tls_) {
+        if (auto tls_failure = tls_->explain(e, host()))
+            return {exchange_phase::connecting, std::move(tls_failure->reason),
+                    std::move(tls_failure->message)};
     }
     return {exchange_phase::connecting, "connect_failed", describe(e)};
 }
@@ -300,10 +247,7 @@ void api_client::transport::open(actionhost::cancel_signal& cancel, clock::time_
             if (proxy_ && endpoint_.secure)
                 open_tunnel(socket);
             if (endpoint_.secure) {
-                tls_->first_bytes.clear();
-                // Handshake and verification (chain, then the host name) happen here.
-                auto secure =
-                    Poco::Net::SecureStreamSocket::attach(socket, endpoint_.host, tls_->context);
+                auto secure = tls_->secure(socket, endpoint_.host);
                 // A plain client session over the TLS socket: HTTPSClientSession's constructor
                 // for a connected socket sets the port, which Poco refuses once connected.
                 session_ = std::make_unique<Poco::Net::HTTPClientSession>(secure);

@@ -7,6 +7,7 @@
 #include "endpoint.hpp"
 #include "host_resolver.hpp"
 #include "proxy.hpp"
+#include "tls_module.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -45,6 +46,7 @@ struct http_response {
 
 class api_client::transport {
   public:
+    // Throws tls_module_error (https without the TLS module) and tls_setup_error.
     transport(endpoint ep, const client_settings& settings);
     ~transport();
 
@@ -87,8 +89,8 @@ class api_client::transport {
     std::optional<proxy_endpoint> proxy_;         // nullopt: direct
     std::chrono::milliseconds timeout_;           // configured, per exchange
     std::chrono::milliseconds socket_timeout_{};  // what the open socket has now
-    struct tls;
-    std::unique_ptr<tls> tls_;                               // only for https
+    std::optional<tls_module> tls_module_;        // only for https, loaded then
+    std::unique_ptr<tls_connector> tls_;          // made by the module: declared after it
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;  // null = no connection
     // A duplicate of the connection's descriptor, for cancellation (see cancel_guard): made once
     // per connection rather than per request (two syscalls fewer per call); closed by reset().
