@@ -4,6 +4,7 @@
 #include "command_support.hpp"
 #include "invocation.hpp"
 #include "json_input.hpp"
+#include "json_scan.hpp"
 #include "json_text.hpp"
 #include "plugin_instance.hpp"
 #include "read_limited.hpp"
@@ -163,8 +164,12 @@ std::string with_line(const std::string& result, std::size_t line) {
     return out;
 }
 
-// The result's top-level string member `name` ("" when it has none).
+// The result's top-level string member `name` ("" when it has none). Results were validated
+// when they arrived, so a scan finds it unless an escape needs decoding.
 std::string top_level_string(const std::string& result, const char* name) {
+    const string_member member = find_string_member(result, name);
+    if (member.found != string_member::kind::needs_parse)
+        return std::string(member.value);
     try {
         const auto object = json::as_object(json::parse(result));
         if (object && object->has(name) && object->get(name).isString())
