@@ -11,6 +11,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocketImpl.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -112,8 +113,7 @@ class tls_socket_impl final : public Poco::Net::StreamSocketImpl {
 class openssl_connector final : public tls_connector {
   public:
     explicit openssl_connector(const client_settings& settings)
-        : trust_(choose_trust_source(settings, openssl_trust_defaults())),
-          context_(::SSL_CTX_new(::TLS_client_method())) {
+        : trust_(choose_trust_source(settings, openssl_trust_defaults())), context_(new_context()) {
         if (!context_)
             throw std::runtime_error(take_openssl_error("no TLS context"));
         // The chain and the host name verified (the name is set per connection, also for
@@ -182,6 +182,13 @@ class openssl_connector final : public tls_connector {
     }
 
   private:
+    static SSL_CTX* new_context() {
+        // No OpenSSL clean-up at exit (the first initialisation decides): freeing its tables
+        // costs a cold start 1.4 M instructions (3 %) for memory the exit returns anyway.
+        ::OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
+        return ::SSL_CTX_new(::TLS_client_method());
+    }
+
     // OpenSSL's message callback: it sees each record header before the record is checked. A
     // plain HTTP server answers a ClientHello with "HTTP/1.1 400": its first bytes tell.
     static void on_message(int write_p, int, int content_type, const void* buf, std::size_t len,
