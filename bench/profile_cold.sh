@@ -62,7 +62,7 @@ text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100
 total = int(re.search(r"^([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS", text, re.M).group(1).replace(",", ""))
 pieces = {  # the largest inclusive count of any function matching, in millions
     "loading the program (ld.so)": r"\b_dl_start\b",
-    "dlopen of the plugin": r"\bdlopen@@|\b_dl_open\b",
+    "dlopen (plugin and TLS module)": r"\bdlopen@@|\b_dl_open\b",
     "TLS context": r"tls_module::make_connector|Poco::Net::Context::Context\(",
     "RAND_seed": r"\bRAND_seed\b",
     "TLS handshake": r"\bSSL_do_handshake\b|\bSSL_connect\b",
