@@ -5,6 +5,7 @@
 // context, handshake and record I/O that OpenSSL does here in a few calls.
 #include "tls_connector.hpp"
 
+#include "openssl_error.hpp"
 #include "trust_store.hpp"
 
 #include <Poco/AutoPtr.h>
@@ -12,7 +13,6 @@
 #include <Poco/Net/StreamSocketImpl.h>
 
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -32,19 +32,6 @@ struct ssl_free {
     void operator()(SSL* ssl) const noexcept { ::SSL_free(ssl); }
 };
 using ssl_ptr = std::unique_ptr<SSL, ssl_free>;
-
-// OpenSSL's last error as text ("error:0A000086:SSL routines::certificate verify failed"), or
-// `otherwise`; clears the queue so that a later error is not taken for this one.
-std::string take_openssl_error(const char* otherwise) {
-    unsigned long last = 0;
-    while (const unsigned long e = ::ERR_get_error())
-        last = e;
-    if (last == 0)
-        return otherwise;
-    char text[256];
-    ::ERR_error_string_n(last, text, sizeof text);
-    return text;
-}
 
 bool is_ip_address(const std::string& host) {
     unsigned char address[16];

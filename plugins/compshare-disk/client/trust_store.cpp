@@ -1,8 +1,8 @@
 #include "trust_store.hpp"
 
+#include "openssl_error.hpp"
 #include "settings.hpp"
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -38,19 +38,6 @@ bool directory_has_hash_links(const std::string& directory) {
             return true;
     }
     return false;
-}
-
-// OpenSSL's last error, for a message; clears the queue so that a later handshake's error
-// text is not taken from this one.
-std::string take_openssl_error() {
-    unsigned long last = 0;
-    while (const unsigned long e = ::ERR_get_error())
-        last = e;
-    if (last == 0)
-        return "no certificate could be read";
-    char text[256];
-    ::ERR_error_string_n(last, text, sizeof text);
-    return text;
 }
 
 }  // namespace
@@ -99,7 +86,7 @@ trust_source choose_trust_source(const client_settings& settings, const trust_de
 
 void load_trust_source(SSL_CTX* context, const trust_source& source) {
     if (!source.file.empty() && ::SSL_CTX_load_verify_file(context, source.file.c_str()) != 1) {
-        const std::string reason = take_openssl_error();
+        const std::string reason = take_openssl_error("no certificate could be read");
         if (source.file_required)
             throw trust_store_error(source.origin +
                                     " cannot be loaded as a PEM CA bundle: " + reason);
@@ -107,7 +94,8 @@ void load_trust_source(SSL_CTX* context, const trust_source& source) {
     // Only records the path: the certificates are read during handshakes, as they are needed.
     if (!source.directory.empty() &&
         ::SSL_CTX_load_verify_dir(context, source.directory.c_str()) != 1) {
-        throw trust_store_error(source.origin + " cannot be used: " + take_openssl_error());
+        throw trust_store_error(source.origin + " cannot be used: " +
+                                take_openssl_error("no certificate could be read"));
     }
 }
 
