@@ -78,19 +78,33 @@ for name, pattern in pieces.items():
     if best:
         found.append(f"{name} {best / 1e6:.1f} M")
 print(f"RESULT instructions {label}: {total / 1e6:.1f} M" + (" (" + ", ".join(found) + ")" if found else ""))
+open(out + ".total", "w").write(str(total))
+PY
+  mv "$out.total" "$BENCH_TMP/total-${label// /-}"
+}
+
+# The instruction ratio to curl, next to the wall-clock target it stands in for.
+ratio() {  # $1 = scheme
+  python3 - "$1" "$BENCH_TMP" <<'PY'
+import sys
+scheme, tmp = sys.argv[1], sys.argv[2]
+total = lambda who: int(open(f"{tmp}/total-{scheme}-{who}").read())
+target = {"http": 1.15, "https": 1.2}[scheme]
+print(f"RESULT instructions {scheme} actionhost / curl: {total('actionhost') / total('curl'):.2f} "
+      f"(the wall-clock target: <= {target})")
 PY
 }
 
 # Peak RSS (KiB) and minor page faults, median of $runs runs, the commands alternating.
 memory() {  # $1 = scheme
   local scheme="$1" i who
-  local -a whos=(new curl)
-  [ -n "$before" ] && whos=(before new curl)
+  local -a whos=(actionhost curl)
+  [ -n "$before" ] && whos=(before actionhost curl)
   : >"$BENCH_TMP/mem.txt"
   for i in $(seq "$runs"); do
     for who in "${whos[@]}"; do
       case $who in
-        new) cmd="$actionhost $(ah_args "$scheme")" ;;
+        actionhost) cmd="$actionhost $(ah_args "$scheme")" ;;
         before) cmd="$before $(ah_args "$scheme")" ;;
         curl) cmd="$(curl_cmd "$scheme")" ;;
       esac
@@ -119,5 +133,6 @@ for scheme in http https; do
   [ -n "$before" ] && instructions "$scheme before" $before $(ah_args $scheme)
   instructions "$scheme actionhost" $actionhost $(ah_args $scheme)
   instructions "$scheme curl" $(curl_cmd $scheme)
+  ratio $scheme
   memory $scheme
 done
