@@ -33,6 +33,12 @@ bool looks_inline(const std::string& spec) {
 
 }  // namespace
 
+void check_input(std::string_view text, const std::string& origin, std::string_view error_type) {
+    if (text.size() > max_input_bytes)
+        throw host_error(error_type, too_large(origin));
+    check_json_object(text, origin, error_type);
+}
+
 json_input parse_input(std::string text, const std::string& origin, std::string_view error_type) {
     if (text.size() > max_input_bytes)
         throw host_error(error_type, too_large(origin));

@@ -31,4 +31,8 @@ json_input read_config(const std::string& file);
 // The shared reader: `text` is checked against max_input_bytes and parsed.
 json_input parse_input(std::string text, const std::string& origin, std::string_view error_type);
 
+// parse_input()'s checks and messages without keeping a document, for text only passed on (a
+// batch line): a parse built a DOM per line only to throw it away.
+void check_input(std::string_view text, const std::string& origin, std::string_view error_type);
+
 }  // namespace actionhost::core

@@ -22,29 +22,57 @@ std::string json_error_location(std::string_view text) {
     }
 }
 
+namespace {
+
+// What kind of value a valid JSON text is, in json::kind_of's words: its first non-blank byte
+// says.
+const char* kind_of_valid(std::string_view valid_json) {
+    switch (valid_json[valid_json.find_first_not_of(" \t\r\n")]) {
+        case '{':
+            return "an object";
+        case '[':
+            return "an array";
+        case '"':
+            return "a string";
+        case 'n':
+            return "null";
+        case 't':
+        case 'f':
+            return "a boolean";
+        default:
+            return "a number";
+    }
+}
+
+host_error invalid_json(const std::string& what, std::string_view error_type,
+                        const json::parse_error& e) {
+    // The reason may quote a member name: capped, an input can be 1 MiB.
+    return host_error(error_type,
+                      what + ": invalid JSON at " + e.where() + ": " + e.reason().substr(0, 200));
+}
+
+}  // namespace
+
 std::string json_object_problem(std::string_view text) {
     try {
         json::validate(text);
     } catch (const json::parse_error& e) {
         return e.what();
     }
-    // Valid JSON: its first non-blank byte says what kind of value it is.
-    const auto first = text.find_first_not_of(" \t\r\n");
-    switch (text[first]) {
-        case '{':
-            return "";
-        case '[':
-            return "valid JSON but an array, not a JSON object";
-        case '"':
-            return "valid JSON but a string, not a JSON object";
-        case 'n':
-            return "valid JSON but null, not a JSON object";
-        case 't':
-        case 'f':
-            return "valid JSON but a boolean, not a JSON object";
-        default:
-            return "valid JSON but a number, not a JSON object";
+    const std::string kind = kind_of_valid(text);
+    return kind == "an object" ? "" : "valid JSON but " + kind + ", not a JSON object";
+}
+
+void check_json_object(std::string_view text, const std::string& what,
+                       std::string_view error_type) {
+    try {
+        json::validate(text);
+    } catch (const json::parse_error& e) {
+        throw invalid_json(what, error_type, e);
     }
+    const std::string kind = kind_of_valid(text);
+    if (kind != "an object")
+        throw host_error(error_type, what + ": must be a JSON object, not " + kind);
 }
 
 Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::string& what,
@@ -53,9 +81,7 @@ Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::stri
     try {
         value = json::parse(text);
     } catch (const json::parse_error& e) {
-        // The reason may quote a member name: capped, an input can be 1 MiB.
-        throw host_error(
-            error_type, what + ": invalid JSON at " + e.where() + ": " + e.reason().substr(0, 200));
+        throw invalid_json(what, error_type, e);
     }
     auto object = json::as_object(value);
     if (!object) {

@@ -20,6 +20,10 @@ using actionhost::json_writer;
 Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::string& what,
                                           std::string_view error_type);
 
+// The same checks and messages as parse_json_object() without building the document: for text
+// that is only passed on (a batch line).
+void check_json_object(std::string_view text, const std::string& what, std::string_view error_type);
+
 // Where a JSON syntax error is, as "line L, column C" (1-based), or "" when the text is valid.
 std::string json_error_location(std::string_view text);
 

@@ -172,3 +172,31 @@ TEST_CASE("host json: the writer's output is valid UTF-8 JSON for any input", "[
     // DEL and the C1 controls (U+0080..U+009F; a terminal acts on some) are escaped too.
     CHECK(actionhost::json_quote("a\x7f\xc2\x9b\xc2\xa0") == "\"a\\u007f\\u009b\xc2\xa0\"");
 }
+
+TEST_CASE("host check_input: parse_input's verdicts and messages without a document",
+          "[host][params]") {
+    const auto message = [](auto&& read) -> std::string {
+        try {
+            read();
+        } catch (const host_error& e) {
+            CHECK(e.type() == "InvalidParameter");
+            return e.what();
+        }
+        return "";
+    };
+    const std::string too_large = "{\"a\":\"" + std::string(max_input_bytes, 'x') + "\"}";
+    for (const std::string& text :
+         {std::string(R"({"a":[1,{"b":null}]})"), std::string(" {} "), std::string("[1]"),
+          std::string(R"("text")"), std::string("12"), std::string("null"), std::string("true"),
+          std::string(R"({"a":1,"a":2})"), std::string(R"({"a":)"), std::string(""),
+          std::string("{} {}"), too_large}) {
+        CAPTURE(text.substr(0, 40));
+        const std::string checked =
+            message([&] { check_input(text, "batch line 3", error_type::invalid_parameter); });
+        const std::string parsed =
+            message([&] { parse_input(text, "batch line 3", error_type::invalid_parameter); });
+        CHECK(checked == parsed);
+    }
+    CHECK(message([] { check_input("[1]", "batch line 3", error_type::invalid_parameter); }) ==
+          "batch line 3: must be a JSON object, not an array");
+}

@@ -139,7 +139,7 @@ std::vector<item> read_items(const run_options& options, std::istream& in, std::
         it.line = number;
         it.params = line;
         try {
-            parse_input(it.params, origin + " line " + std::to_string(number),
+            check_input(it.params, origin + " line " + std::to_string(number),
                         error_type::invalid_parameter);
         } catch (const host_error& e) {
             it.invalid = true;
