@@ -604,6 +604,7 @@ class StatusScenarios(SchemaCase):
                 status, result, _, writes = self.scenario(p, faults=faults)
                 self.assertEqual((status, writes), (AH_ERROR, 0))
                 self.assertEqual(result["error"]["type"], error_type, result)
+                self.assertEqual(result["status"], "failed")
 
     def test_invalid_parameter_cancelled_credentials_missing(self):
         with emulator() as emu:
