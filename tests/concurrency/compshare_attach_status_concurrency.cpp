@@ -14,7 +14,6 @@
 #include <Poco/JSON/Parser.h>
 
 #include <atomic>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -222,32 +221,11 @@ TEST_CASE(
     options.attach_delay_ms = 10 * 60 * 1000;  // the disks stay "attaching": the waits never end
     compshare_emulator::server server(options);
 
-    std::vector<std::unique_ptr<event_latch>> latches;
-    std::vector<std::unique_ptr<instance>> instances;
-    for (int i = 0; i < instance_count; ++i) {
-        latches.push_back(std::make_unique<event_latch>("poll"));
-        instances.push_back(std::make_unique<instance>(compshare_library(), config_for(server),
-                                                       latches.back().get()));
-    }
-    std::vector<instance::call_result> results(instance_count);
-    std::atomic<int> latch_timeouts{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < instance_count; ++i) {
-        const auto index = static_cast<std::size_t>(i);
-        threads.emplace_back([&, i, index] {
-            results[index] =
-                instances[index]->call("attach", params_for(pool.host_id(i), pool.free_disk_id(i)));
+    // Cancelled once the action reports its first poll of the (never ending) attach.
+    const auto [results, latch_timeouts] = cancel_on_first_event(
+        instance_count, config_for(server), "poll", [](const instance& worker, int i) {
+            return worker.call("attach", params_for(pool.host_id(i), pool.free_disk_id(i)));
         });
-        // Cancel once the action reports its first poll of the (never ending) attach.
-        threads.emplace_back([&, index] {
-            if (!latches[index]->wait_for_count(1))
-                ++latch_timeouts;
-            instances[index]->cancel();
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-
     CHECK(latch_timeouts == 0);
     for (const auto& result : results) {
         INFO(result.json);

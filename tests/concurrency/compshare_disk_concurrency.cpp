@@ -9,11 +9,8 @@
 #include <compshare_emulator/server.hpp>
 
 #include <atomic>
-#include <cstdlib>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 using namespace concurrency_test;
@@ -79,31 +76,10 @@ TEST_CASE(
     options.detach_delay_ms = 10 * 60 * 1000;  // the disks stay "detaching": the waits never end
     compshare_emulator::server server(options);
 
-    std::vector<std::unique_ptr<event_latch>> latches;
-    std::vector<std::unique_ptr<instance>> instances;
-    for (int i = 0; i < instance_count; ++i) {
-        latches.push_back(std::make_unique<event_latch>("poll"));
-        instances.push_back(std::make_unique<instance>(compshare_library(), config_for(server),
-                                                       latches.back().get()));
-    }
-    std::vector<instance::call_result> results(instance_count);
-    std::atomic<int> latch_timeouts{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < instance_count; ++i) {
-        const auto index = static_cast<std::size_t>(i);
-        threads.emplace_back([&, i, index] {
-            results[index] = instances[index]->call("detach", detach_params(i, 0));
-        });
-        // Cancel once the action reports its first poll of the (never ending) detach.
-        threads.emplace_back([&, index] {
-            if (!latches[index]->wait_for_count(1))
-                ++latch_timeouts;
-            instances[index]->cancel();
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-
+    // Cancelled once the action reports its first poll of the (never ending) detach.
+    const auto [results, latch_timeouts] = cancel_on_first_event(
+        instance_count, config_for(server), "poll",
+        [](const instance& worker, int i) { return worker.call("detach", detach_params(i, 0)); });
     CHECK(latch_timeouts == 0);
     for (const auto& result : results) {
         INFO(result.json);
