@@ -78,7 +78,7 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
             seen = []
             for line in proc.stderr:  # ends when actionhost closes stderr
                 seen.append(line)
-                if json.loads(line).get("event") == event:
+                if line.startswith("{") and json.loads(line).get("event") == event:
                     proc.send_signal(signal.SIGTERM)
                     break
             # Read on through the same buffered files (communicate() would skip what they hold).
@@ -87,6 +87,9 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
             proc.wait()
         finally:
             killer.cancel()
+            if proc.poll() is None:  # the test failed before actionhost ended
+                proc.kill()
+                proc.wait()
             proc.stdout.close()
             proc.stderr.close()
         proc.stdout, proc.stderr = stdout, stderr
