@@ -28,8 +28,8 @@ bench_start_nginx http
 http_url="$NGINX_URL"
 bench_start_nginx https
 https_url="$NGINX_URL"
-bench_detach_body >"$BENCH_TMP/body.txt"
-truncate -s -1 "$BENCH_TMP/body.txt"  # the body without the newline print() added
+printf '%s' "$(bench_signed_body Action=DetachCompshareDisk Region=cn-wlcb UHostId=uhost-emu-stopped \
+  UDiskId=udisk-emu-data1 Device=/dev/vdb)" >"$BENCH_TMP/body.txt"
 printf '%s' '{"Region":"cn-wlcb","UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1","Device":"/dev/vdb","Precheck":false,"Wait":false}' \
   >"$BENCH_TMP/params.json"
 for scheme in http https; do  # https: the certificate as ca_file, as curl --cacert
