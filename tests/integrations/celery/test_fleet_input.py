@@ -1,0 +1,42 @@
+"""actionhost-fleet reads its batch as `actionhost run --batch` does: blank lines skipped and
+said, bad lines refused with their line number and never sent, the worst exit code; and it names
+what is wrong with its own arguments."""
+
+from conftest import parse_results
+
+
+def test_blank_and_bad_lines_keep_their_numbers(make_cluster):
+    cluster = make_cluster()
+    path = cluster.tmp_path + "/mixed.jsonl"
+    with open(path, "wb") as file:
+        file.write(b'\n["not", "an object"]\n  \n{"UHostId": "a", "UHostId": "b"}\n'
+                   b'{"UDiskId": NaN}\n\xff\xfe\n')
+
+    run = cluster.fleet("run", "compshare-disk.detach", "--batch", path)
+
+    assert run.returncode == 2, run.stderr
+    results = parse_results(run.stdout)
+    assert [r["line"] for r in results] == [2, 4, 5, 6]
+    assert {r["error"]["type"] for r in results} == {"InvalidParameter"}
+    messages = [r["error"]["message"] for r in results]
+    assert messages[0].endswith("line 2: not a JSON object")
+    assert 'member "UHostId" is named twice' in messages[1]
+    assert "NaN is not JSON" in messages[2]
+    assert "not valid UTF-8 (byte 1)" in messages[3]
+    assert "line 1 is blank; skipped" in run.stderr and "line 3 is blank; skipped" in run.stderr
+    assert "batch: 4 lines: 0 ok, 4 failed (InvalidParameter 4); exit 2" in run.stderr
+
+
+def test_usage_errors_name_the_problem(make_cluster):
+    cluster = make_cluster()
+    missing = cluster.fleet("run", "compshare-disk.detach", "--batch", "/nonexistent.jsonl")
+    assert missing.returncode == 2
+    assert "batch file /nonexistent.jsonl: cannot be read" in missing.stderr
+
+    unknown = cluster.fleet("collect", "no-such-id")
+    assert unknown.returncode == 2
+    assert 'no fleet run "no-such-id"' in unknown.stderr
+
+    bad_env = cluster.fleet("collect", "x", env=cluster.env(ACTIONHOST_CELERY_MAX_RETRIES="-1"))
+    assert bad_env.returncode == 2
+    assert "ACTIONHOST_CELERY_MAX_RETRIES='-1' must be at least 0" in bad_env.stderr
