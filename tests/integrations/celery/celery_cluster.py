@@ -54,6 +54,18 @@ def children_of(pid: int) -> List[int]:
     return found
 
 
+def terminate(process: Optional[subprocess.Popen], deadline: float = 30) -> None:
+    """SIGTERM a child process and wait for it; SIGKILL it after `deadline` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=deadline)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -112,13 +124,7 @@ class RedisServer:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     def __enter__(self) -> "RedisServer":
         return self.start()
@@ -182,13 +188,7 @@ class Worker:
         if self.process is None:
             return
         pool = set(self._pool) | set(self.pool_pids())
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         for pid in pool:
             if os.path.exists("/proc/%d" % pid) and not _is_zombie(pid):
                 _reap_orphan(pid)
