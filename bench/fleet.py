@@ -79,6 +79,7 @@ def main() -> int:
     total = len(lines)
     runs: Dict[str, List[float]] = {}
     loads: List[float] = []
+    commands_per_task: List[float] = []
 
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
         batch = os.path.join(tmp, "batch.jsonl")
@@ -98,6 +99,9 @@ def main() -> int:
                    COMPSHARE_PUBLIC_KEY=PUBLIC_KEY, COMPSHARE_PRIVATE_KEY=PRIVATE_KEY,
                    COMPSHARE_BASE_URL=emu.url, PYTHONDONTWRITEBYTECODE="1")
 
+        def redis_commands() -> int:
+            return int(redis_server.client().info("stats")["total_commands_processed"])
+
         def timed(argv: List[str]) -> float:
             emu.set_state(state)
             loads.append(os.getloadavg()[0])
@@ -112,8 +116,10 @@ def main() -> int:
             for n in processes:
                 with Worker(env, "bench%d" % n, concurrency=n) as worker:
                     worker.wait_ready(app)
+                    before = redis_commands()
                     fleet = timed([sys.executable, "-m", "actionhost_celery", "run",
                                    "compshare-disk.detach", "--batch", batch])
+                    commands_per_task.append((redis_commands() - before) / total)
                 batch_time = timed([actionhost, "run", "compshare-disk.detach", "--config",
                                     config, "--batch", batch, "--parallel", str(n)])
                 for kind, seconds in (("fleet", fleet), ("batch", batch_time)):
@@ -133,6 +139,9 @@ def main() -> int:
             rates = sorted(total / s for s in runs["%s %d" % (kind, n)])
             cells.append("%.0f (%.0f-%.0f)" % (statistics.median(rates), rates[0], rates[-1]))
         print("| %d | %s | %s |" % (n, cells[0], cells[1]))
+    print("SUMMARY Redis commands per task (all clients, polling included): median %.1f (%.1f-%.1f)"
+          % (statistics.median(commands_per_task), min(commands_per_task),
+             max(commands_per_task)))
     overhead = (statistics.median(runs["fleet 1"]) - statistics.median(runs["batch 1"])) / total
     print("SUMMARY Celery's overhead per task at N=1: %.2f ms (fleet minus batch, medians)"
           % (overhead * 1000))
