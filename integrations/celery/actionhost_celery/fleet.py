@@ -15,25 +15,16 @@ never reported as done.
 
 import argparse
 import sys
-import uuid
-from typing import Dict, List, Optional, TextIO
+from typing import List, Optional, TextIO
 
-import redis
 from actionhost import exit_codes
-from celery import Celery
-from celery.result import AsyncResult, GroupResult
-from kombu.exceptions import OperationalError
 
 from . import fleet_record
-from .batch_input import BatchRefused, read_batch
+from .batch_input import BatchRefused
 from .failures import error_result
-from .fleet_results import (Outcome, Summary, from_task_meta, line_text, refused, result_text,
-                            unknown_outcome)
-from .fleet_record import Entry, FleetRecord
-
-PROG = "actionhost-fleet"
-BROKER_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                 OperationalError)
+from .fleet_collect import PROG, collect
+from .fleet_results import result_text
+from .fleet_submit import BROKER_ERRORS, SubmitInterrupted, submit
 
 
 def _say(message: str) -> None:
@@ -44,114 +35,6 @@ def _fail(error_type: str, message: str, code: int, out: TextIO) -> int:
     _say(message)
     print(result_text(error_result(error_type, message)), file=out, flush=True)
     return code
-
-
-class Progress:
-    """[#####.....] 500/1000 done, on stderr when it is a terminal (as actionhost --batch)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.shown = sys.stderr.isatty() and total > 0
-
-    def advance(self) -> None:
-        self.done += 1
-        if self.shown:
-            filled = 30 * self.done // self.total
-            sys.stderr.write("\r[%s%s] %d/%d done" % ("#" * filled, "." * (30 - filled),
-                                                      self.done, self.total))
-            sys.stderr.flush()
-
-    def finish(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
-def submit(app: Celery, target: str, path: str, soft_time_limit: Optional[float],
-           queue: Optional[str]) -> FleetRecord:
-    """Reads the batch, records the fleet, then publishes one task per sendable line."""
-    from .tasks import run_action  # the task registers with the app on import
-
-    lines = read_batch(path, say=_say)
-    group_id = str(uuid.uuid4())
-    entries = [Entry(line.number, refusal=line.refusal) if line.refusal is not None
-               else Entry(line.number, task_id=str(uuid.uuid4())) for line in lines]
-    record = FleetRecord(group_id, target, entries)
-    # The record first: once a task is out, `collect` can always find it.
-    fleet_record.save(app, record)
-    options = {"group_id": group_id}
-    if soft_time_limit is not None:
-        options["soft_time_limit"] = soft_time_limit
-    if queue:
-        options["queue"] = queue
-    published = 0
-    try:
-        with app.producer_or_acquire() as producer:
-            for line, entry in zip(lines, entries):
-                if entry.task_id is None:
-                    continue
-                run_action.apply_async((target, line.params), task_id=entry.task_id,
-                                       producer=producer, **options)
-                published += 1
-    except BROKER_ERRORS as error:
-        raise SubmitInterrupted(group_id, published, len(record.task_ids), error) from None
-    GroupResult(group_id, [AsyncResult(i, app=app) for i in record.task_ids], app=app).save()
-    return record
-
-
-class SubmitInterrupted(Exception):
-    def __init__(self, group_id: str, published: int, total: int, cause: BaseException) -> None:
-        super().__init__(group_id, published, total, cause)
-        self.group_id, self.published, self.total, self.cause = group_id, published, total, cause
-
-
-def collect(app: Celery, record: FleetRecord, out: TextIO, poll_interval: float = 0.2) -> int:
-    """Waits for every task of the fleet and prints the results in input order as they can be."""
-    outcomes: List[Optional[Outcome]] = [None] * len(record.entries)
-    index_of: Dict[str, int] = {}
-    for index, entry in enumerate(record.entries):
-        if entry.refusal is not None:
-            outcomes[index] = refused(entry.refusal)
-        elif entry.task_id:
-            index_of[entry.task_id] = index
-    summary = Summary()
-    progress = Progress(len(record.entries))
-    printed = 0
-
-    def flush_ready() -> None:
-        nonlocal printed
-        while printed < len(outcomes) and outcomes[printed] is not None:
-            result, code = outcomes[printed]  # type: ignore[misc]
-            print(line_text(record.entries[printed].line, result), file=out)
-            summary.add(result, code)
-            printed += 1
-            progress.advance()
-        out.flush()
-
-    flush_ready()
-    try:
-        for task_id, meta in app.backend.get_many(list(index_of), interval=poll_interval):
-            outcomes[index_of[task_id]] = from_task_meta(meta)
-            flush_ready()
-    except BROKER_ERRORS as error:
-        progress.finish()
-        _say("the result backend %s became unreachable (%s): the lines not printed yet are "
-             "ResultUnknown, not done; collect them later with: %s collect %s"
-             % (app.actionhost_settings.broker_for_people, error, PROG, record.group_id))
-        for index, outcome in enumerate(outcomes):
-            if outcome is None:
-                outcomes[index] = unknown_outcome(
-                    "the result backend became unreachable before this line's outcome was read; "
-                    "collect again with: %s collect %s" % (PROG, record.group_id))
-        flush_ready()
-    except KeyboardInterrupt:
-        progress.finish()
-        _say("interrupted: the tasks go on in the workers; collect the results with: "
-             "%s collect %s" % (PROG, record.group_id))
-        return exit_codes.SIGINT
-    progress.finish()
-    _say("batch: " + summary.text())
-    return summary.exit_code
 
 
 def _arguments(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -184,7 +67,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _fail("Usage", "--soft-time-limit must be a positive number of seconds",
                          exit_codes.USAGE, out)
         try:
-            record = submit(app, args.target, args.batch, args.soft_time_limit, args.queue)
+            record = submit(app, args.target, args.batch, args.soft_time_limit, args.queue,
+                            _say)
         except BatchRefused as error:
             return _fail("InvalidParameter", str(error), exit_codes.USAGE, out)
         except SubmitInterrupted as error:
@@ -214,7 +98,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "another broker, or its results expired)" % (args.id, broker),
                          exit_codes.USAGE, out)
         record = loaded
-    return collect(app, record, out)
+    return collect(app, record, out, _say)
 
 
 if __name__ == "__main__":

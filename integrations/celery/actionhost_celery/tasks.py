@@ -24,11 +24,14 @@ from .retry_policy import backoff_seconds, should_retry
 
 TASK_NAME = "actionhost.run_action"
 AH_TIMEOUT = 5  # the ah_status of a timed-out invocation (plugin_api.h)
+# Per process, like the plugin instances: its Redis connection is opened on first use, so a
+# forked pool process opens its own.
 _rate_limiter = RegionRateLimiter(app.actionhost_settings)  # type: ignore[attr-defined]
 
 
 def _host_failure(error_type: str, message: str) -> ActionFailed:
-    return ActionFailed(error_result(error_type, message), exit_codes.for_host_error_type(error_type))
+    return ActionFailed(error_result(error_type, message),
+                        exit_codes.for_host_error_type(error_type))
 
 
 def _declares_client_token(plugin: actionhost.Plugin, action: str) -> bool:
