@@ -15,7 +15,7 @@ from conftest import attached_disks, fleet_lines, parse_results
 
 HOSTS, DISKS = 10, 10
 SLOTS = 4  # 2 workers x concurrency 2
-HELD_MS = 1500
+HELD_MS = 3000  # long enough for the kill to land while every slot waits
 
 
 def _hold_first_detaches(cluster):
