@@ -74,6 +74,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         except SubmitInterrupted as error:
             if error.published == 0:
                 what = "nothing was submitted"
+            elif error.published == error.total:
+                what = ("all %d tasks were submitted; collect them with: %s collect %s"
+                        % (error.total, PROG, error.group_id))
             else:
                 what = ("%d of %d tasks were submitted before it failed; collect them with: %s "
                         "collect %s" % (error.published, error.total, PROG, error.group_id))

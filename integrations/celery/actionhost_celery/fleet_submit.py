@@ -50,7 +50,8 @@ def submit(app: Celery, target: str, path: str, soft_time_limit: Optional[float]
                 run_action.apply_async((target, line.params), task_id=entry.task_id,
                                        producer=producer, **options)
                 published += 1
+        # Celery's own record of the group, for its tools (`celery result`, Flower).
+        GroupResult(group_id, [AsyncResult(i, app=app) for i in record.task_ids], app=app).save()
     except BROKER_ERRORS as error:
         raise SubmitInterrupted(group_id, published, len(record.task_ids), error) from None
-    GroupResult(group_id, [AsyncResult(i, app=app) for i in record.task_ids], app=app).save()
     return record

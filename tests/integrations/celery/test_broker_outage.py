@@ -32,6 +32,8 @@ def test_broker_lost_mid_run(make_cluster):
                                 "delay_ms": 1000, "times": 2, "apply": "after"})
     fleet = cluster.fleet_process("run", "compshare-disk.detach",
                                   "--batch", cluster.write_batch(lines))
+    client = cluster.redis.client()
+    wait_for(lambda: client.keys("celery-taskset-meta-*"), "the whole batch submitted")
     wait_for(lambda: len(attached_disks(cluster.emulator.state())) <= len(lines) - 2,
              "two detaches accepted and held")
 
