@@ -34,10 +34,6 @@ def make_app(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         broker_transport_options={"visibility_timeout": settings.visibility_timeout},
         task_soft_time_limit=settings.soft_time_limit,
-        worker_hijack_root_logger=True,
-        # A task's arguments are params only, but a worker's log is no place for them either.
-        worker_task_log_format="[%(asctime)s: %(levelname)s/%(processName)s] %(task_name)s"
-                               "[%(task_id)s]: %(message)s",
     )
     app.steps["worker"].add(EventLoopTick)
     app.steps["consumer"].add(RestoreVanishedTasks)

@@ -63,6 +63,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _fail("Usage", str(error), exit_codes.USAGE, out)
     broker = app.actionhost_settings.broker_for_people
     if args.command == "run":
+        plugin, _, action = args.target.partition(".")
+        if not plugin or not action:
+            return _fail("Usage", 'the target "%s" is not PLUGIN.ACTION (e.g. '
+                         "compshare-disk.detach)" % args.target, exit_codes.USAGE, out)
         if args.soft_time_limit is not None and not args.soft_time_limit > 0:
             return _fail("Usage", "--soft-time-limit must be a positive number of seconds",
                          exit_codes.USAGE, out)

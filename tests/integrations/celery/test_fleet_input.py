@@ -33,6 +33,10 @@ def test_usage_errors_name_the_problem(make_cluster):
     assert missing.returncode == 2
     assert "batch file /nonexistent.jsonl: cannot be read" in missing.stderr
 
+    no_action = cluster.fleet("run", "compshare-disk", "--batch", "-", stdin="{}\n")
+    assert no_action.returncode == 2
+    assert 'the target "compshare-disk" is not PLUGIN.ACTION' in no_action.stderr
+
     unknown = cluster.fleet("collect", "no-such-id")
     assert unknown.returncode == 2
     assert 'no fleet run "no-such-id"' in unknown.stderr
