@@ -2,8 +2,10 @@
 # `actionhost run compshare-disk.detach --batch FILE.jsonl --parallel N`
 # detaching 1,000 disks across 100 instances (one-call path: Precheck false, Wait false) on the
 # compshare-emulator program, for N = 1, 2, 4, 8, next to the emulator's own capacity measured
-# with wrk (tests/emulator/bench/describe.lua), and the ratio.
+# with wrk (tests/emulator/bench/describe.lua), and the ratio. --action attach attaches 1,000
+# free disks instead (Precheck false, Wait false), --action status reads each disk's place.
 # Usage: bench/batch.sh [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]
+#                       [--action detach|attach|status]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -14,34 +16,50 @@ disks_per_host=10
 parallels="1 2 4 8"
 repeat=3
 wrk_seconds=5
+action=detach
 while [ $# -gt 0 ]; do
   case "$1" in
     --actionhost) actionhost="$2"; shift 2 ;;
     --emulator) emulator="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --smoke) hosts=20; disks_per_host=5; parallels="1 4"; repeat=1; wrk_seconds=1; shift ;;
-    *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]" >&2; exit 2 ;;
+    --action) action="$2"; shift 2 ;;
+    *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke] [--action detach|attach|status]" >&2; exit 2 ;;
   esac
 done
+case "$action" in  # the result status of every line, and what the rate counts
+  detach) expect=detach_requested; noun=detaches ;;
+  attach) expect=attach_requested; noun=attaches ;;
+  status) expect=read; noun=reads ;;
+  *) echo "batch: --action must be detach, attach or status" >&2; exit 2 ;;
+esac
 bench_need python3 curl wrk
 bench_tmp_init
 
-# A state of $hosts stopped instances with $disks_per_host data disks each, and the batch file.
-python3 - "$hosts" "$disks_per_host" "$BENCH_TMP" "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" <<'PY'
+# A state of $hosts stopped instances with $disks_per_host data disks each (attach: as many free
+# disks instead, each line attaching one), and the batch file.
+python3 - "$hosts" "$disks_per_host" "$BENCH_TMP" "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" "$action" <<'PY'
 import json, sys
 hosts, per, tmp, pub, priv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-instances, lines = [], []
+action = sys.argv[6]
+instances, lines, free = [], [], []
 for h in range(hosts):
     hid = f"uhost-b{h:03d}"
     disks = [{"DiskId": f"bsd-b{h:03d}", "DiskType": "CLOUD_SSD", "IsBoot": "True", "Drive": "/dev/vda", "Size": 100}]
     for d in range(per):
         did, drive = f"udisk-b{h:03d}-{d:02d}", "/dev/vd" + chr(ord("b") + d)
+        if action == "attach":
+            free.append({"DiskId": did, "Region": "cn-wlcb", "Zone": "cn-wlcb-01", "Size": 200})
+            lines.append({"Region": "cn-wlcb", "Zone": "cn-wlcb-01", "UHostId": hid, "UDiskId": did,
+                          "Precheck": False, "Wait": False})
+            continue
         disks.append({"DiskId": did, "DiskType": "CLOUD_SSD", "IsBoot": "False", "Drive": drive, "Size": 200})
         lines.append({"Region": "cn-wlcb", "UHostId": hid, "UDiskId": did, "Device": drive,
-                      "Precheck": False, "Wait": False})
+                      "Precheck": False, "Wait": False} if action == "detach" else
+                     {"Region": "cn-wlcb", "UHostId": hid, "UDiskId": did})
     instances.append({"UHostId": hid, "Region": "cn-wlcb", "Zone": "cn-wlcb-01", "Name": hid,
                       "State": "Stopped", "DiskSet": disks})
-json.dump({"KeyPairs": [{"PublicKey": pub, "PrivateKey": priv}], "Instances": instances, "Disks": []},
+json.dump({"KeyPairs": [{"PublicKey": pub, "PrivateKey": priv}], "Instances": instances, "Disks": free},
           open(f"{tmp}/state.json", "w"))
 with open(f"{tmp}/batch.jsonl", "w") as f:
     for l in lines:
@@ -71,13 +89,14 @@ for r in $(seq "$repeat"); do
   for n in $parallels; do
     put_state "$BENCH_TMP/state.json"
     start=$(date +%s.%N)
-    "$actionhost" run compshare-disk.detach --config "$BENCH_TMP/config.json" \
+    "$actionhost" run compshare-disk.$action --config "$BENCH_TMP/config.json" \
       --batch "$BENCH_TMP/batch.jsonl" --parallel "$n" >"$BENCH_TMP/out.jsonl" 2>"$BENCH_TMP/err.txt"
     end=$(date +%s.%N)
     # Every line a JSON result, in input order, all accepted (a wrong answer is no throughput).
     # BENCH_NO_CHECK=1: time only (for builds older than the --parallel output fix).
-    if [ -z "${BENCH_NO_CHECK:-}" ] && ! python3 - "$BENCH_TMP/batch.jsonl" "$BENCH_TMP/out.jsonl" <<'PY'
+    if [ -z "${BENCH_NO_CHECK:-}" ] && ! python3 - "$BENCH_TMP/batch.jsonl" "$BENCH_TMP/out.jsonl" "$expect" <<'PY'
 import json, sys
+expect = sys.argv[3]
 inputs = [json.loads(l)["UDiskId"] for l in open(sys.argv[1])]
 raw = open(sys.argv[2]).read().split("\n")
 assert raw[-1] == "", "output does not end with a newline"
@@ -85,19 +104,20 @@ out = [json.loads(l) for l in raw[:-1]]
 assert len(out) == len(inputs), f"{len(out)} result lines for {len(inputs)} input lines"
 for i, (want, r) in enumerate(zip(inputs, out)):
     assert r["resource"]["udisk_id"] == want, f"line {i + 1}: result for {r['resource']['udisk_id']}, expected {want}"
-    assert r["status"] == "detach_requested", f"line {i + 1}: {r['status']}: {r.get('message')}"
+    assert r["status"] == expect, f"line {i + 1}: {r['status']}: {r.get('message')}"
 PY
     then
       echo "batch: N=$n: the results above are wrong" >&2
       exit 1
     fi
     rate=$(python3 -c "print(round($total/($end-$start),1))")
-    echo "RESULT batch run $r N=$n: $total detaches in $(python3 -c "print(round($end-$start,3))") s = $rate detaches/s"
+    echo "RESULT batch run $r N=$n: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
     results+=("n$n $rate")
   done
 done
-printf '%s\n' "${results[@]}" | python3 -c '
-import sys, statistics, collections
+printf '%s\n' "${results[@]}" | NOUN=$noun python3 -c '
+import collections, os, statistics, sys
+noun = os.environ["NOUN"]
 d = collections.defaultdict(list)
 ratios = collections.defaultdict(list)  # each batch run against the wrk figure of its own round
 cap_now = None
@@ -112,6 +132,6 @@ print(f"SUMMARY emulator capacity (wrk, median of {len(ratios and next(iter(rati
 for k, v in d.items():
     m = statistics.median(v)
     r = sorted(ratios[k])
-    print(f"SUMMARY N={k[1:]}: median {m:.0f} detaches/s (runs {sorted(v)}), {100*m/cap:.0f}% of the median capacity; "
+    print(f"SUMMARY N={k[1:]}: median {m:.0f} {noun}/s (runs {sorted(v)}), {100*m/cap:.0f}% of the median capacity; "
           f"per round {100*statistics.median(r):.0f}% (range {100*r[0]:.0f}-{100*r[-1]:.0f}%)")
 '

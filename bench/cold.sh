@@ -8,9 +8,11 @@
 # curl --capath on the same directory and the ca_file run (same hyperfine rounds); and, for
 # comparison, the store as OpenSSL's default verify paths read it (the whole system bundle
 # parsed, then the directory): SSL_CERT_FILE = the system bundle, SSL_CERT_DIR = the copy.
+# --action attach or status times that action's one call instead (attach: Precheck false, Wait
+# false; status: its one Describe, nginx serving the emulator's own answer to it).
 # Usage: bench/cold.sh [--actionhost PATH] [--runs N] [--rounds K] [--smoke] [--pin CPU]
-#                      [--only http|https|store]
-#   default PATH: build/bench-release/bin/actionhost
+#                      [--only http|https|store] [--action detach|attach|status] [--emulator PATH]
+#   default PATH: build/bench-release/bin/actionhost (and compshare-emulator beside it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -19,6 +21,8 @@ runs=50
 rounds=4
 pin=0
 schemes="http https store"
+action=detach
+emulator=build/bench-release/bin/compshare-emulator
 while [ $# -gt 0 ]; do
   case "$1" in
     --actionhost) actionhost="$2"; shift 2 ;;
@@ -27,19 +31,43 @@ while [ $# -gt 0 ]; do
     --pin) pin="$2"; shift 2 ;;
     --smoke) runs=3; rounds=2; shift ;;
     --only) schemes="$2"; shift 2 ;;
-    *) echo "usage: $0 [--actionhost PATH] [--runs N] [--rounds K] [--pin CPU] [--smoke] [--only http|https|store]" >&2; exit 2 ;;
+    --action) action="$2"; shift 2 ;;
+    --emulator) emulator="$2"; shift 2 ;;
+    *) echo "usage: $0 [--actionhost PATH] [--runs N] [--rounds K] [--pin CPU] [--smoke] [--only http|https|store] [--action detach|attach|status] [--emulator PATH]" >&2; exit 2 ;;
   esac
 done
 bench_need nginx hyperfine curl openssl python3 /usr/bin/time taskset
 bench_tmp_init
+# Per action: its params, the one request it sends (curl sends the same), nginx's answer and
+# the result status that says the run went through.
+case "$action" in
+  detach)
+    params='{"Region":"cn-wlcb","UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1","Device":"/dev/vdb","Precheck":false,"Wait":false}'
+    request=(Action=DetachCompshareDisk Region=cn-wlcb UHostId=uhost-emu-stopped UDiskId=udisk-emu-data1 Device=/dev/vdb)
+    answer='{"Action":"DetachCompshareDiskResponse","RetCode":0}'
+    expect=detach_requested ;;
+  attach)
+    params='{"Region":"cn-wlcb","Zone":"cn-wlcb-01","UHostId":"uhost-emu-stopped","UDiskId":"udisk-free","Precheck":false,"Wait":false}'
+    request=(Action=AttachCompshareDisk Region=cn-wlcb UHostId=uhost-emu-stopped UDiskId=udisk-free Zone=cn-wlcb-01)
+    answer='{"Action":"AttachCompshareDiskResponse","RetCode":0}'
+    expect=attach_requested ;;
+  status)
+    params='{"Region":"cn-wlcb","UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1"}'
+    request=(Action=DescribeCompShareInstance Region=cn-wlcb UHostIds.0=uhost-emu-stopped)
+    bench_start_emulator "$emulator"  # its answer to the read, served by nginx as is
+    answer="$(curl -sS -f -H Content-Type:application/x-www-form-urlencoded \
+      --data-binary "$(bench_signed_body "${request[@]}")" "$EMULATOR_URL/")"
+    case "$answer" in *"'"*|*'$'*) echo "cold: the Describe answer has a quote or \$ nginx would misread" >&2; exit 1 ;; esac
+    expect=read ;;
+  *) echo "cold: --action must be detach, attach or status" >&2; exit 2 ;;
+esac
 bench_make_cert
 bench_make_store
-bench_start_nginx http
+bench_start_nginx http "$answer"
 http_url="$NGINX_URL"
-bench_start_nginx https
+bench_start_nginx https "$answer"
 https_url="$NGINX_URL"
-body="$(bench_detach_body)"
-params='{"Region":"cn-wlcb","UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1","Device":"/dev/vdb","Precheck":false,"Wait":false}'
+body="$(bench_signed_body "${request[@]}")"
 printf '%s' "$params" >"$BENCH_TMP/params.json"
 for scheme in http https store; do
   url=$https_url; extra=""
@@ -62,7 +90,7 @@ ah_cmd() {  # $1 = scheme
   esac
   local config=$1
   case "$1" in store-ca-file) config=https ;; store-bundle) config=store ;; esac
-  echo "${prefix}taskset -c $pin $actionhost run compshare-disk.detach --config $BENCH_TMP/config-$config.json --params $BENCH_TMP/params.json"
+  echo "${prefix}taskset -c $pin $actionhost run compshare-disk.$action --config $BENCH_TMP/config-$config.json --params $BENCH_TMP/params.json"
 }
 curl_cmd() {
   local url=$https_url trust="" prefix=""
@@ -74,12 +102,12 @@ curl_cmd() {
   echo "${prefix}taskset -c $pin curl -sS -o /dev/null $trust -H Content-Type:application/x-www-form-urlencoded -H Accept:application/json --data-binary @$BENCH_TMP/body.txt $url/"
 }
 printf '%s' "$body" >"$BENCH_TMP/body.txt"
-echo "cold: store = $BENCH_STORE_COUNT certificates (the system's and the test CA), hashed" >&2
+echo "cold: compshare-disk.$action; store = $BENCH_STORE_COUNT certificates (the system's and the test CA), hashed" >&2
 
 # Check each command once (a failing command must not be timed as a fast one).
 for scheme in http https store store-ca-file store-bundle; do
   out="$($(ah_cmd $scheme))" || { echo "cold: actionhost failed over $scheme: $out" >&2; exit 1; }
-  case "$out" in *'"status":"detach_requested"'*) ;; *) echo "cold: unexpected result: $out" >&2; exit 1 ;; esac
+  case "$out" in *"\"status\":\"$expect\""*) ;; *) echo "cold: unexpected result: $out" >&2; exit 1 ;; esac
   case $scheme in store-*) ;; *) $(curl_cmd $scheme) ;; esac
 done
 

@@ -30,13 +30,14 @@ bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# The signed form body of the one-call detach (Precheck false), as the plugin sends it.
-bench_detach_body() {
-  python3 - "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" <<'PY'
+# The signed form body of one request, from its KEY=VALUE parameters (the public key added), as
+# the plugin sends it.
+bench_signed_body() {
+  python3 - "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" "$@" <<'PY'
 import hashlib, sys, urllib.parse
 pub, priv = sys.argv[1], sys.argv[2]
-p = {"Action": "DetachCompshareDisk", "Region": "cn-wlcb", "UHostId": "uhost-emu-stopped",
-     "UDiskId": "udisk-emu-data1", "Device": "/dev/vdb", "PublicKey": pub}
+p = dict(arg.split("=", 1) for arg in sys.argv[3:])
+p["PublicKey"] = pub
 p["Signature"] = hashlib.sha1(("".join(k + p[k] for k in sorted(p)) + priv).encode()).hexdigest()
 print("&".join(k + "=" + urllib.parse.quote(p[k], safe="-._~") for k in sorted(p)))
 PY
@@ -67,10 +68,12 @@ bench_make_store() {
   BENCH_STORE_COUNT="$(find "$BENCH_STORE" -name '*.pem' | wc -l)"
 }
 
-# Starts nginx answering every request with a fixed DetachCompshareDisk answer.
-# $1 = "http" or "https" (then bench_make_cert must have run). Sets NGINX_URL.
+# Starts nginx answering every request with a fixed answer: $2 (JSON without a single quote),
+# by default DetachCompshareDisk's. $1 = "http" or "https" (then bench_make_cert must have run).
+# Sets NGINX_URL.
 bench_start_nginx() {
   local scheme="$1" dir="$BENCH_TMP/nginx-$1" port ssl="" certs=""
+  local answer=${2:-'{"Action":"DetachCompshareDiskResponse","RetCode":0}'}
   port="$(bench_free_port)"
   mkdir -p "$dir/logs"
   if [ "$scheme" = https ]; then
@@ -97,7 +100,7 @@ http {
     location / {
       default_type application/json;
       add_header X-UCLOUD-REQUEST-UUID 00000000-0000-4000-8000-000000000000;
-      return 200 '{"Action":"DetachCompshareDiskResponse","RetCode":0}';
+      return 200 '$answer';
     }
   }
 }

@@ -1,5 +1,6 @@
 // Microbenchmarks of our own per-call work (Google Benchmark).
 // Run: bench_micro [--benchmark_repetitions=5 --benchmark_report_aggregates_only=true]
+#include "actions/attach_params.hpp"
 #include "actions/detach_params.hpp"
 #include "actions/detach_result.hpp"
 #include "actions/instance_view.hpp"
@@ -87,6 +88,17 @@ void parse_detach_params(benchmark::State& state) {
     }
 }
 BENCHMARK(parse_detach_params);
+
+void parse_attach_params(benchmark::State& state) {
+    const std::string json =
+        R"({"Region":"cn-wlcb","Zone":"cn-wlcb-01","UHostId":"uhost-emu-stopped",)"
+        R"("UDiskId":"udisk-free","Precheck":false,"Wait":false})";
+    for (auto _ : state) {
+        auto p = compshare::detach::parse_attach_params(json, "cn-wlcb");
+        benchmark::DoNotOptimize(p);
+    }
+}
+BENCHMARK(parse_attach_params);
 
 // The result of a completed default-path detach.
 void build_result_json(benchmark::State& state) {

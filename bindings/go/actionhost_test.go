@@ -360,3 +360,21 @@ func TestACancelAfterTheCallDoesNotStopTheNext(t *testing.T) {
 		}
 	}
 }
+
+func TestAStatusOutsideTheEnumIsAnInternalError(t *testing.T) {
+	// test-bad-status returns 77 with a result claiming success: neither may be believed.
+	plugin := open(t, "ACTIONHOST_TEST_BAD_STATUS")
+	instance, err := plugin.NewInstance(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer instance.Close()
+	result, err := instance.Invoke(context.Background(), "bad_status", nil)
+	var failure *actionhost.Error
+	if result != nil || !errors.As(err, &failure) || failure.Type != "InternalError" ||
+		failure.Class != "internal" || failure.Status != 77 || failure.Retryable ||
+		!strings.Contains(failure.Message, `returned status 77 for action "bad_status", `+
+			"which is not an ah_status value") {
+		t.Errorf("got %s, %v (%+v)", result, err, failure)
+	}
+}

@@ -122,6 +122,12 @@ func (i *Instance) Invoke(ctx context.Context, action string, params []byte) (js
 	if result != nil {
 		text = C.GoBytes(unsafe.Pointer(result), C.int(length))
 	}
+	if status < C.AH_OK || status > C.AH_UNSUPPORTED {
+		// A plugin's bug: a status outside ah_status vouches for no result, not even its own.
+		return nil, &Error{Type: "InternalError", Class: "internal", Status: status,
+			Message: fmt.Sprintf("plugin %q returned status %d for action %q, which is not an "+
+				"ah_status value; its result is not used", i.plugin.name, status, action)}
+	}
 	if status == C.AH_OK {
 		if !json.Valid(text) {
 			return nil, &Error{Type: "InternalError", Class: "internal", Status: int(C.AH_ERROR),

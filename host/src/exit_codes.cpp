@@ -128,12 +128,20 @@ int exit_code_for_host_error(std::string_view type) {
     return exit_code::failure;
 }
 
-const char* status_name(ah_status status) {
+bool is_known_status(std::int32_t status) {
+    for (const auto& entry : status_table) {
+        if (entry.status == status)
+            return true;
+    }
+    return false;
+}
+
+std::string status_name(std::int32_t status) {
     for (const auto& entry : status_table) {
         if (entry.status == status)
             return entry.name;
     }
-    return "AH_<unknown status>";
+    return "status " + std::to_string(status) + " (not an ah_status value)";
 }
 
 std::string exit_code_help() {

@@ -7,6 +7,7 @@
 
 #include <actionhost/plugin_api.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -63,11 +64,14 @@ int exit_code_for_class(error_class kind, cancel_reason reason = cancel_reason::
 // Exit code of a status alone (for a failed result without a usable error.type).
 int exit_code_for_status(ah_status status);
 
+// Whether a status a plugin returned, read as an integer, is one of ah_status's values.
+bool is_known_status(std::int32_t status);
+
 // Exit code of one of the host's own error types; 1 for any other.
 int exit_code_for_host_error(std::string_view type);
 
-// Name of a status ("AH_ERROR").
-const char* status_name(ah_status status);
+// Name of a status ("AH_ERROR"); a value outside the enum is named by its number.
+std::string status_name(std::int32_t status);
 
 // The exit-code table for people (used by --help).
 std::string exit_code_help();

@@ -4,6 +4,8 @@
 #include "host_error.hpp"
 #include "json_text.hpp"
 
+#include <cstdint>
+
 namespace actionhost::core {
 
 plugin_instance::plugin_instance(std::shared_ptr<const plugin_library> library,
@@ -11,7 +13,9 @@ plugin_instance::plugin_instance(std::shared_ptr<const plugin_library> library,
     : library_(std::move(library)) {
     const auto& fn = library_->functions();
     ah_instance* created = nullptr;
-    const ah_status status = fn.create(host, config_json.c_str(), &created);
+    // Statuses are read as integers: a buggy plugin may return a value outside the enum, which
+    // an ah_status must not hold in C++ (undefined behaviour).
+    const auto status = static_cast<std::int32_t>(fn.create(host, config_json.c_str(), &created));
     if (status == AH_OK && created != nullptr) {
         instance_ = created;
         return;
@@ -40,8 +44,19 @@ invoke_outcome plugin_instance::invoke(const std::string& action, const std::str
     const char* result = nullptr;
     size_t length = 0;
     invoke_outcome out;
-    out.status =
-        fn.invoke(instance_, action.c_str(), params.data(), params.size(), &result, &length);
+    const auto status = static_cast<std::int32_t>(
+        fn.invoke(instance_, action.c_str(), params.data(), params.size(), &result, &length));
+    if (!is_known_status(status)) {
+        // Neither the status nor the result can be trusted: the host reports the plugin's bug.
+        const std::string message = "plugin \"" + library_->info().name + "\" returned " +
+                                    status_name(status) + " for action \"" + action +
+                                    "\"; its result is not used";
+        out.status = AH_ERROR;
+        out.last_error = message;
+        out.result_json = error_result(error_type::internal, message);
+        return out;
+    }
+    out.status = static_cast<ah_status>(status);
     if (result != nullptr)
         out.result_json.assign(result, length);
     if (out.status != AH_OK) {

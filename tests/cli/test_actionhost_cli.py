@@ -219,6 +219,19 @@ class Run(CliTestCase):
         self.assertIn("test-misbehaving.bad_result", proc.stderr)
         self.assertIn("line 1, column 14", proc.stderr)
 
+    def test_status_outside_the_enum_is_the_plugins_bug(self):
+        # test-bad-status returns 77 with a result that claims success: neither is believed.
+        proc = run("run", "test-bad-status.bad_status", plugin_path=MISBEHAVING_DIR)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        result = self.one_json(proc.stdout)
+        self.assertIs(result["ok"], False)
+        self.assertEqual(result["error"]["type"], "InternalError")
+        message = ('plugin "test-bad-status" returned status 77 (not an ah_status value) for '
+                   'action "bad_status"; its result is not used')
+        self.assertEqual(result["error"]["message"], message)
+        self.assertIn("test-bad-status.bad_status failed with AH_ERROR (exit 1): " + message,
+                      proc.stderr)
+
     def test_action_that_throws(self):
         proc = run("run", "test-echo.throw")
         self.assertEqual(proc.returncode, 1)

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""The compshare-disk plugin's actions from Python (ctypes, standard library + jsonschema).
+"""The compshare-disk plugin's actions from Python, through the actionhost binding (the way the
+Python hosts load it; standard library + jsonschema).
 
 Usage: test_detach_plugin.py --plugin LIB --manifest JSON --emulator BIN
                              --emulator-module-dir DIR [unittest options]
 
-Loads the BUILT plugin through its C ABI, runs a representative set of scenarios against the
+Loads the BUILT plugin with actionhost.Plugin, runs a representative set of scenarios against the
 compshare-emulator program (detach, attach and status: success, every error type the emulator
 can provoke, dry run, Wait false) and
 validates EVERY result against the manifest's result_schema and every params object against its
 params_schema. The schemas and the plugin must agree: valid params are accepted by both, invalid
-ones refused by both. The C ABI comes from tests/support/plugin_abi.py (on PYTHONPATH).
+ones refused by both. The binding comes from bindings/python (on PYTHONPATH).
 """
 
 import argparse
@@ -22,12 +23,13 @@ import unittest
 
 import jsonschema
 
-import plugin_abi as abi
-from plugin_abi import AH_CANCELLED, AH_ERROR, AH_INVALID_ARGUMENT, AH_OK, AH_TIMEOUT
+import actionhost
+from actionhost import _abi
+from actionhost._abi import AH_CANCELLED, AH_ERROR, AH_INVALID_ARGUMENT, AH_OK, AH_TIMEOUT
 
 ARGS = None
 MANIFEST = None
-PLUGIN = None  # abi.Plugin, loaded by main()
+PLUGIN = None  # actionhost.Plugin, loaded by main()
 
 PUBLIC_KEY = "ucloudsomeone@example.com1296235120854146120"
 PRIVATE_KEY = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
@@ -35,30 +37,40 @@ STOPPED, RUNNING = "uhost-emu-stopped", "uhost-emu-running"
 DATA1, DATA2, DATA3, SYSTEM = "udisk-emu-data1", "udisk-emu-data2", "udisk-emu-data3", "bsd-emu-system"
 
 class Plugin:
-    """One plugin instance; records log events. `on_event(plugin, event)` may cancel."""
+    """One plugin instance (actionhost.Instance; a refused config raises InstanceCreateFailed);
+    records log events. `on_event(plugin, event)` may cancel."""
 
     def __init__(self, config, on_event=None):
         self.events = []
         self.on_event = on_event
-        self.instance = PLUGIN.instance(json.dumps(config), abi.Host(self._on_log))
-        self.create_status = self.instance.create_status
+        self.instance = PLUGIN.instance(config, log=self._on_log)
 
-    def _on_log(self, _ctx, _level, message):
-        event = json.loads(message)
+    def _on_log(self, _level, event):
         self.events.append(event)
         if self.on_event:
             self.on_event(self, event)
 
-    def invoke(self, params, action=b"detach"):
+    def invoke(self, params, action="detach"):
+        """(ah_status, result, last error): the binding returns the result or raises it."""
         raw = params if isinstance(params, bytes) else json.dumps(params).encode()
-        status, text, last_error = self.instance.invoke(action, raw)
-        return status, json.loads(text), last_error
+        try:
+            result, status = self.instance.invoke(action, raw), AH_OK
+        except actionhost.ActionError as error:
+            result, status = error.result, error.status
+        return status, result, self.last_error()
+
+    def last_error(self):
+        # ah_plugin_last_error() is not part of the binding's API (it raises the result's error
+        # instead), but the ABI promises "" exactly when the call succeeded: read it through the
+        # instance's handle to keep checking that.
+        instance = self.instance
+        return _abi.read_string(instance._lib.ah_plugin_last_error(instance._handle)) or ""
 
     def cancel(self):
         self.instance.cancel()
 
     def close(self):
-        self.instance.destroy()
+        self.instance.close()
 
 
 def emulator(state=None, detach_delay_ms=0):
@@ -129,6 +141,9 @@ class SchemaCase(unittest.TestCase):
         self.assertEqual(result["ok"], status == AH_OK, result)
         self.assertEqual(last_error == "", status == AH_OK)
         if not result["ok"]:
+            # The binding's stand-in for a result that is not a JSON object is InternalError,
+            # which no scenario here may produce.
+            self.assertNotEqual(result["error"]["type"], "InternalError", result)
             expected = {"InvalidParameter": AH_INVALID_ARGUMENT, "Cancelled": AH_CANCELLED,
                         "WaitTimeout": AH_TIMEOUT}.get(result["error"]["type"], AH_ERROR)
             self.assertEqual(status, expected, result)
@@ -137,7 +152,7 @@ class SchemaCase(unittest.TestCase):
         """Runs the class's ACTION (detach unless a subclass says otherwise)."""
         if valid:
             self.params_validator.validate(params)
-        status, result, last_error = plugin.invoke(params, self.ACTION.encode())
+        status, result, last_error = plugin.invoke(params, self.ACTION)
         self.check_result(status, result, last_error)
         return status, result
 
@@ -156,13 +171,14 @@ class SchemaCase(unittest.TestCase):
                 emu.add_fault(fault)
             config = config_for(emu, **(config_extra or {}))
             self.config_validator.validate(config)
-            plugin = Plugin(config, on_event)
+            plugin = Plugin(config, on_event)  # raises unless created with AH_OK
             try:
-                self.assertEqual(plugin.create_status, AH_OK)
                 status, result = self.run_detach(plugin, params)
                 for event in plugin.events:
                     self.assertIsInstance(event.get("event"), str)
                     self.assertIsInstance(event.get("message"), str)
+                    # The binding's stand-in for an event that is not a JSON object.
+                    self.assertNotEqual(event["event"], "unparsed", event)
                 sent, accepted = write_counts(emu, self.ACTION)
                 self.assertLessEqual(accepted, 1)  # never two accepted writes
                 return status, result, plugin.events, sent
@@ -334,9 +350,8 @@ class Scenarios(SchemaCase):
 
     def test_credentials_missing(self):
         with isolated_credentials(), emulator() as emu:
-            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})
+            plugin = Plugin({"base_url": emu.url, "region": "cn-wlcb"})  # created: AH_OK
             try:
-                self.assertEqual(plugin.create_status, AH_OK)
                 status, result = self.run_detach(plugin, params())
                 self.assertEqual(status, AH_ERROR)
                 self.assertEqual(result["error"]["type"], "CredentialsMissing")
@@ -445,8 +460,7 @@ class SchemaAgreement(SchemaCase):
                 self.assertIn("description", prop)
 
     def test_embedded_manifest_is_the_file(self):
-        embedded = json.loads(PLUGIN.manifest())
-        self.assertEqual(embedded, MANIFEST)
+        self.assertEqual(PLUGIN.manifest, MANIFEST)  # the binding parsed the embedded one
 
 FREE = "udisk-free"
 
@@ -590,6 +604,7 @@ class StatusScenarios(SchemaCase):
                 status, result, _, writes = self.scenario(p, faults=faults)
                 self.assertEqual((status, writes), (AH_ERROR, 0))
                 self.assertEqual(result["error"]["type"], error_type, result)
+                self.assertEqual(result["status"], "failed")
 
     def test_invalid_parameter_cancelled_credentials_missing(self):
         with emulator() as emu:
@@ -673,7 +688,7 @@ def main():
     ARGS, rest = parser.parse_known_args()
     with open(ARGS.manifest, encoding="utf-8") as f:
         MANIFEST = json.load(f)
-    PLUGIN = abi.Plugin(ARGS.plugin)
+    PLUGIN = actionhost.Plugin(ARGS.plugin)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

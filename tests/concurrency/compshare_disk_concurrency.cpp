@@ -1,62 +1,27 @@
 // compshare-disk against one in-process compshare-emulator, from several threads: each thread
 // owns a plugin instance (with its own keep-alive connection) and detaches distinct disks; and
 // detaches that wait for a slow detach are cancelled from other threads. Through the C ABI only.
-#include "c_abi.hpp"
+#include "compshare_support.hpp"
 #include "fleet_state.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <compshare_emulator/server.hpp>
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <atomic>
-#include <cstdlib>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 using namespace concurrency_test;
 
 namespace {
 
-const ah_plugin_table& library() {
-    static const auto loaded = actionhost::core::plugin_library::open(COMPSHARE_DISK_PLUGIN);
-    return loaded->functions();
-}
-
 const test_support::fleet pool("conc");
-
-std::string config_for(const compshare_emulator::server& server) {
-    return std::string(R"({"public_key":")") + compshare_emulator::default_public_key +
-           R"(","private_key":")" + compshare_emulator::default_private_key + R"(","base_url":")" +
-           server.base_url() + R"(","region":"cn-wlcb"})";
-}
 
 std::string detach_params(int host, int disk) {
     return R"({"UHostId":")" + pool.host_id(host) + R"(","UDiskId":")" + pool.disk_id(host, disk) +
            R"(","PollIntervalSeconds":0.1})";
-}
-
-// Data disks still in some instance's DiskSet, per the emulator's state document.
-int data_disks_still_attached(const std::string& state_json) {
-    Poco::JSON::Parser parser;
-    const auto state = parser.parse(state_json).extract<Poco::JSON::Object::Ptr>();
-    int attached = 0;
-    const auto instances = state->getArray("Instances");
-    for (std::size_t i = 0; i < instances->size(); ++i) {
-        const auto disks = instances->getObject(static_cast<unsigned>(i))->getArray("DiskSet");
-        for (std::size_t d = 0; d < disks->size(); ++d) {
-            const auto disk = disks->getObject(static_cast<unsigned>(d));
-            if (disk->getValue<std::string>("IsBoot") != "True")
-                ++attached;
-        }
-    }
-    return attached;
 }
 
 }  // namespace
@@ -76,7 +41,7 @@ TEST_CASE("concurrency: compshare-disk detaches distinct disks from several thre
     std::mutex wrong_mutex;
     std::vector<std::string> wrong;
     run_threads(thread_count, [&](int thread) {
-        const instance worker(library(), config_for(server));
+        const instance worker(compshare_library(), config_for(server));
         for (int k = 0; k < hosts_per_thread; ++k) {
             const int host = thread + k * thread_count;
             for (int disk = 0; disk < disks_per_host; ++disk) {
@@ -98,7 +63,7 @@ TEST_CASE("concurrency: compshare-disk detaches distinct disks from several thre
     // Exactly one detach per disk reached the emulator, and every data disk left its instance.
     CHECK(server.count("DetachCompshareDisk") == total);
     CHECK(server.accepted("DetachCompshareDisk") == total);
-    CHECK(data_disks_still_attached(server.state_json()) == 0);
+    CHECK(data_disks_attached(server.state_json()) == 0);
 }
 
 TEST_CASE(
@@ -111,31 +76,10 @@ TEST_CASE(
     options.detach_delay_ms = 10 * 60 * 1000;  // the disks stay "detaching": the waits never end
     compshare_emulator::server server(options);
 
-    std::vector<std::unique_ptr<event_latch>> latches;
-    std::vector<std::unique_ptr<instance>> instances;
-    for (int i = 0; i < instance_count; ++i) {
-        latches.push_back(std::make_unique<event_latch>("poll"));
-        instances.push_back(
-            std::make_unique<instance>(library(), config_for(server), latches.back().get()));
-    }
-    std::vector<instance::call_result> results(instance_count);
-    std::atomic<int> latch_timeouts{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < instance_count; ++i) {
-        const auto index = static_cast<std::size_t>(i);
-        threads.emplace_back([&, i, index] {
-            results[index] = instances[index]->call("detach", detach_params(i, 0));
-        });
-        // Cancel once the action reports its first poll of the (never ending) detach.
-        threads.emplace_back([&, index] {
-            if (!latches[index]->wait_for_count(1))
-                ++latch_timeouts;
-            instances[index]->cancel();
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-
+    // Cancelled once the action reports its first poll of the (never ending) detach.
+    const auto [results, latch_timeouts] = cancel_on_first_event(
+        instance_count, config_for(server), "poll",
+        [](const instance& worker, int i) { return worker.call("detach", detach_params(i, 0)); });
     CHECK(latch_timeouts == 0);
     for (const auto& result : results) {
         INFO(result.json);

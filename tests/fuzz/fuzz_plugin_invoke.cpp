@@ -1,5 +1,6 @@
 // libFuzzer target: the whole ah_plugin_invoke of compshare-disk (plugin.cpp and its static
-// libraries linked in) with arbitrary bytes as the detach parameters.
+// libraries linked in) with arbitrary bytes as the parameters of each action (detach, attach,
+// status).
 //
 // The instance's base_url is a loopback "sink" that accepts each connection and closes it at
 // once, so a request fails fast and nothing leaves the machine. Asserted for every input:
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <thread>
 
@@ -126,23 +128,25 @@ struct fixture {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static fixture f;
-    const long before = f.sink.connections();
-    const char* result = nullptr;
-    size_t length = 0;
-    const ah_status status = ah_plugin_invoke(
-        f.instance, "detach", reinterpret_cast<const char*>(data), size, &result, &length);
-    check(result != nullptr);
-    check(std::strlen(result) == length);  // NUL-terminated, no NUL inside
-    const auto object = parse_object(result, length);
-    check(object != nullptr);
-    check(object->has("status"));
-    const char* last_error = ah_plugin_last_error(f.instance);
-    check(last_error != nullptr);
-    if (status == AH_INVALID_ARGUMENT) {
-        const auto error = object->getObject("error");
-        check(error != nullptr);
-        check(error->optValue<std::string>("type", "") == "InvalidParameter");
-        check(f.sink.connections() == before);  // refused before any network call
+    for (const char* action : {"detach", "attach", "status"}) {
+        const long before = f.sink.connections();
+        const char* result = nullptr;
+        size_t length = 0;
+        const ah_status status = ah_plugin_invoke(
+            f.instance, action, reinterpret_cast<const char*>(data), size, &result, &length);
+        check(result != nullptr);
+        check(std::strlen(result) == length);  // NUL-terminated, no NUL inside
+        const auto object = parse_object(result, length);
+        check(object != nullptr);
+        check(object->has("status"));
+        const char* last_error = ah_plugin_last_error(f.instance);
+        check(last_error != nullptr);
+        if (status == AH_INVALID_ARGUMENT) {
+            const auto error = object->getObject("error");
+            check(error != nullptr);
+            check(error->optValue<std::string>("type", "") == "InvalidParameter");
+            check(f.sink.connections() == before);  // refused before any network call
+        }
     }
     return 0;
 }

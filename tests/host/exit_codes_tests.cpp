@@ -90,3 +90,12 @@ TEST_CASE("host exit codes: the help text lists every code", "[host][exit_codes]
     }
     CHECK(status_name(AH_CANCELLED) == std::string("AH_CANCELLED"));
 }
+
+TEST_CASE("host exit codes: a status outside ah_status is named by its number",
+          "[host][exit_codes]") {
+    CHECK(is_known_status(AH_OK));
+    CHECK(is_known_status(AH_UNSUPPORTED));
+    CHECK_FALSE(is_known_status(77));
+    CHECK_FALSE(is_known_status(-1));
+    CHECK(status_name(77) == "status 77 (not an ah_status value)");
+}

@@ -245,6 +245,19 @@ TEST_CASE("host loading: symbols of a file that is not ELF", "[host][loading]") 
     }
 }
 
+TEST_CASE("host loading: a status outside ah_status is the plugin's bug, its result unused",
+          "[host][loading]") {
+    const auto c = plugin_catalog::scan({test_support::misbehaving_dir});
+    plugin_instance instance(plugin_library::load(c.require("test-bad-status")), "{}", nullptr);
+    const auto out = instance.invoke("bad_status", "{}");  // 77, with {"ok":true,...}
+    CHECK(out.status == AH_ERROR);
+    CHECK_THAT(out.result_json,
+               Catch::StartsWith(R"({"ok":false,"error":{"type":"InternalError")"));
+    CHECK_THAT(out.last_error, Catch::Equals("plugin \"test-bad-status\" returned status 77 (not "
+                                             "an ah_status value) for action \"bad_status\"; its "
+                                             "result is not used"));
+}
+
 TEST_CASE("host loading: a result that is not a JSON object is replaced", "[host][loading]") {
     const auto c = plugin_catalog::scan({test_support::misbehaving_dir});
     plugin_instance instance(plugin_library::load(c.require("test-misbehaving")), "{}", nullptr);

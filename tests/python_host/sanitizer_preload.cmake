@@ -1,7 +1,9 @@
-# Sets ACTIONHOST_PYTHON_TEST_ENV to the environment a ctypes test needs: tests/support on
-# PYTHONPATH (the shared ctypes declarations, plugin_abi.py), and, in sanitizer builds, the
-# sanitizer runtimes preloaded (Python loads instrumented plugins only when they come first).
-set(ACTIONHOST_PYTHON_TEST_ENV "PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/support")
+# Sets ACTIONHOST_PYTHON_TEST_ENV to the environment a ctypes test needs: on PYTHONPATH the
+# actionhost binding (bindings/python, which declares the ABI) and tests/support (plugin_abi.py,
+# raw ABI calls built on those declarations), and, in sanitizer builds, the sanitizer runtimes
+# preloaded (Python loads instrumented plugins only when they come first).
+set(ACTIONHOST_PYTHON_TEST_ENV
+    "PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/support:${PROJECT_SOURCE_DIR}/bindings/python")
 if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=[^ ]*address")
   set(preload "")
   foreach(runtime libasan.so libubsan.so)

@@ -51,6 +51,7 @@ EXIT_FOR_CLASS = {"usage": 2, "credentials": 3, "precondition": 4, "remote": 5, 
 EXIT_FOR_TYPE = {"InvalidParameter": 2, "InvalidConfig": 2, "Usage": 2, "UnknownAction": 2,
                  "PluginNotFound": 8, "PluginLoadFailed": 8, "PluginIncompatible": 8,
                  "InternalError": 1, "InstanceCreateFailed": 1, "Cancelled": 1}
+SIGNAL_EXITS = (129, 130, 143)  # cancelled by SIGHUP, SIGINT, SIGTERM
 EXIT_FOR_TYPE.update({name: EXIT_FOR_CLASS[e["class"]] for name, e in MANIFEST["errors"].items()})
 
 _default_state = None
@@ -93,11 +94,11 @@ class Emulator:
     """compshare-emulator with the canary state and a request log file; the records are read
     after the emulator stopped, so a request still delayed when actionhost gave up is counted."""
 
-    def __init__(self, tmp, tls=None, state=None):
+    def __init__(self, tmp, tls=None, state=None, attach_delay_ms=0):
         self.log_file = os.path.join(tmp, "requests.jsonl")
         cert, key = tls if tls else (None, None)
         self.process = EmulatorProcess(EMULATOR, state=state or canary_state(), tls_cert=cert,
-                                       tls_key=key,
+                                       tls_key=key, attach_delay_ms=attach_delay_ms,
                                        extra_args=["--request-log", self.log_file])
         self.records = None
 
@@ -226,7 +227,10 @@ def check_result(test, run, schema=True, action="detach"):
         test.assertEqual(errors, [], f"result_schema: {[e.message for e in errors]}\n{run!r}")
     test.assertEqual(result["ok"], run.code == 0, repr(run))
     if not result["ok"]:
-        test.assertEqual(run.code, EXIT_FOR_TYPE[result["error"]["type"]], repr(run))
+        expected = EXIT_FOR_TYPE[result["error"]["type"]]
+        if result["error"]["type"] == "Cancelled" and run.code in SIGNAL_EXITS:
+            expected = run.code  # cancelled by a signal: the signal's code
+        test.assertEqual(run.code, expected, repr(run))
     for line in run.stderr.splitlines():
         if line.startswith("actionhost: "):
             continue

@@ -4,7 +4,11 @@ canary state: every status and error type with its exit code, the result schema,
 check, a batch of either action, and `describe`."""
 import json
 import os
+import signal
+import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 import reliability_support as rs
@@ -34,13 +38,21 @@ def attach_params(host=rs.STOPPED_HOST, disk=FREE_DISK, **extra):
 class AttachStatusThroughTheBinary(unittest.TestCase):
     secrets = rs.SecretsLedger()
 
-    def run_action(self, action, params, doc=None, faults=(), config_extra=None):
+    def run_action(self, action, params, doc=None, faults=(), config_extra=None,
+                   signal_on=None, attach_delay_ms=0):
+        """One run against a fresh emulator; with `signal_on`, SIGTERM once stderr carries
+        that log event."""
         with tempfile.TemporaryDirectory(prefix="attach-status-") as tmp:
-            with rs.Emulator(tmp, state=doc or state()) as emu:
+            with rs.Emulator(tmp, state=doc or state(), attach_delay_ms=attach_delay_ms) as emu:
                 for fault in faults:
                     emu.add_fault(fault)
-                run = rs.run_detach(tmp, rs.config_for(emu.url, **(config_extra or {})), params,
-                                    action=action)
+                config = {key: value  # None in config_extra removes a key
+                          for key, value in rs.config_for(emu.url, **(config_extra or {})).items()
+                          if value is not None}
+                if signal_on:
+                    run = self.terminated_on(signal_on, tmp, config, action, params)
+                else:
+                    run = rs.run_detach(tmp, config, params, action=action)
             records = emu.records
         result = rs.check_result(self, run, action=action)
         self.secrets.check(self, run, rs.signatures_of(records))
@@ -50,6 +62,38 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
         self.assertLessEqual(sum(1 for r in records if r["action"] == "AttachCompshareDisk"
                                  and r["ret_code"] == 0), 1)
         return run, result, writes
+
+    @staticmethod
+    def terminated_on(event, tmp, config, action, params):
+        """actionhost run, sent SIGTERM when its stderr first shows `event`."""
+        argv = [rs.BIN, "--plugin-path", rs.PLUGIN_DIR, "run", "compshare-disk." + action,
+                "--config", rs.write_json(tmp, "config.json", config),
+                "--params", json.dumps(params)]
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=rs.clean_env())
+        killer = threading.Timer(rs.SAFETY_TIMEOUT, proc.kill)  # a hung run fails, not hangs
+        killer.start()
+        try:
+            seen = []
+            for line in proc.stderr:  # ends when actionhost closes stderr
+                seen.append(line)
+                if line.startswith("{") and json.loads(line).get("event") == event:
+                    proc.send_signal(signal.SIGTERM)
+                    break
+            # Read on through the same buffered files (communicate() would skip what they hold).
+            stderr = "".join(seen) + proc.stderr.read()
+            stdout = proc.stdout.read()
+            proc.wait()
+        finally:
+            killer.cancel()
+            if proc.poll() is None:  # the test failed before actionhost ended
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+        proc.stdout, proc.stderr = stdout, stderr
+        return rs.Run(proc, time.monotonic() - start)
 
     def test_attach_statuses(self):
         cases = [
@@ -70,24 +114,27 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
     def test_attach_errors(self):
         attach_fault = lambda **f: dict(f, action="AttachCompshareDisk")  # noqa: E731
         cases = [
-            (attach_params(disk=ELSEWHERE), None, (), "DiskAttachedElsewhere", 4),
-            (attach_params(disk="udisk-nope"), None, (), "DiskNotFound", 4),
-            (attach_params(host="uhost-nope"), None, (), "InstanceNotFound", 4),
-            (attach_params(host=RUNNING_HOST), state("Stopping"), (), "InstanceNotReady", 4),
-            (attach_params(host=RUNNING_HOST), state(""), (), "Transient", 6),
-            (attach_params(Device="/dev/vdb"), None, (), "InvalidParameter", 2),
+            (attach_params(disk=ELSEWHERE), None, (), "DiskAttachedElsewhere", 4, "failed"),
+            (attach_params(disk="udisk-nope"), None, (), "DiskNotFound", 4, "failed"),
+            (attach_params(host="uhost-nope"), None, (), "InstanceNotFound", 4, "failed"),
+            (attach_params(host=RUNNING_HOST), state("Stopping"), (), "InstanceNotReady", 4,
+             "failed"),
+            (attach_params(host=RUNNING_HOST), state(""), (), "Transient", 6, "failed"),
+            (attach_params(Device="/dev/vdb"), None, (), "InvalidParameter", 2, "failed"),
             (attach_params(), None, [attach_fault(mode="ret_code", ret_code=171)],
-             "AuthFailed", 3),
+             "AuthFailed", 3, "failed"),
             (attach_params(), None, [attach_fault(mode="ret_code", ret_code=8433)],
-             "ApiError", 5),
+             "ApiError", 5, "failed"),
             (attach_params(WaitTimeoutSeconds=0.3), None,
-             [attach_fault(mode="ret_code", ret_code=17056)], "WaitTimeout", 7),
+             [attach_fault(mode="ret_code", ret_code=17056)], "WaitTimeout", 7,
+             "attach_requested"),
         ]
-        for params, doc, faults, error_type, code in cases:
+        for params, doc, faults, error_type, code, status in cases:
             with self.subTest(error=error_type):
                 run, result, _ = self.run_action("attach", params, doc, faults)
                 self.assertEqual(result["error"]["type"], error_type, repr(run))
                 self.assertEqual(run.code, code, repr(run))
+                self.assertEqual(result["status"], status, repr(run))
 
     def test_status(self):
         run, result, _ = self.run_action("status", {"Region": "cn-wlcb",
@@ -113,6 +160,40 @@ class AttachStatusThroughTheBinary(unittest.TestCase):
                 run, result, _ = self.run_action("status", params, faults=faults)
                 self.assertEqual(result["error"]["type"], error_type, repr(run))
                 self.assertEqual(run.code, code, repr(run))
+                self.assertEqual(result["status"], "failed", repr(run))
+
+    def test_credentials_missing(self):
+        # No key in the config, and none in the environment or a profile (rs.clean_env).
+        for action, params in (("attach", attach_params()),
+                               ("status", {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST})):
+            with self.subTest(action=action):
+                run, result, writes = self.run_action(
+                    action, params, config_extra={"public_key": None, "private_key": None})
+                self.assertEqual(result["error"]["type"], "CredentialsMissing", repr(run))
+                self.assertEqual(run.code, 3, repr(run))
+                self.assertEqual((result["status"], writes), ("failed", []), repr(run))
+
+    def test_cancelled_by_a_signal(self):
+        # Before any write: every Describe fails and is retried; SIGTERM on the first retry.
+        describe_fails = [{"action": "DescribeCompShareInstance", "mode": "http_status",
+                           "status": 503, "times": 100}]
+        for action, params in (("attach", attach_params()),
+                               ("status", {"Region": "cn-wlcb", "UHostId": rs.STOPPED_HOST})):
+            with self.subTest(action=action, when="before any write"):
+                run, result, writes = self.run_action(
+                    action, params, faults=describe_fails, config_extra={"max_retries": 10},
+                    signal_on="retry")
+                self.assertEqual(run.code, 143, repr(run))
+                self.assertEqual(result["error"]["type"], "Cancelled", repr(run))
+                self.assertEqual((result["status"], writes), ("cancelled", []), repr(run))
+        # attach while it waits for a disk the emulator keeps attaching: SIGTERM on the first poll.
+        run, result, writes = self.run_action("attach", attach_params(WaitTimeoutSeconds=60),
+                                              attach_delay_ms=600000, signal_on="poll")
+        self.assertEqual(run.code, 143, repr(run))
+        self.assertEqual(result["error"]["type"], "Cancelled", repr(run))
+        self.assertEqual(result["status"], "attach_requested", repr(run))
+        self.assertIs(result["attach_sent"], True, repr(run))
+        self.assertEqual(writes, ["AttachCompshareDisk"], repr(run))
 
     def test_batch_of_either_action(self):
         for action, lines, statuses in [

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bad input through every door of compshare-disk.detach (and attach), each answered with a
+"""Bad input through every door of compshare-disk.detach (and attach, and status), each answered with a
 clear error and a documented exit code (CLI) or ah_status (C ABI), and no canary in any
 output. Size limits: the host refuses params/config documents over 1 MiB (1048576 bytes), the
 plugin params blobs over 64 KiB (65536 bytes), both before parsing.
@@ -43,6 +43,18 @@ class Door(unittest.TestCase):
     tmp = None
     ACTION = "detach"  # the action every door below is tried on (a subclass changes it)
     DRY_STATUS = "would_detach"  # its dry run of PARAMS against the emulator
+    DRY_RUN = {"DryRun": True}  # what makes PARAMS a run that writes nothing
+    SENT = "detach_sent"  # the result member that says whether a write went out (None: none)
+
+    def known(self, name):
+        """Whether the action takes this parameter (per the manifest)."""
+        action = next(a for a in rs.MANIFEST["actions"] if a["name"] == self.ACTION)
+        return name in action["params_schema"]["properties"]
+
+    def out_of_range(self, name, fragment):
+        """What the plugin says of a bad value of `name`: the fragment, or that the action has
+        no such parameter."""
+        return fragment if self.known(name) else 'unknown parameter "%s"' % name
 
     def setUp(self):
         self._dir = tempfile.TemporaryDirectory(prefix="reliability-input-")
@@ -75,7 +87,8 @@ class Door(unittest.TestCase):
             self.assertEqual(sorted(result), ["error", "ok"], repr(run))
             self.assertIn("actionhost: ", run.stderr)
         else:  # the plugin refused it: nothing was sent
-            self.assertIs(result[self.ACTION + "_sent"], False, repr(run))
+            if self.SENT:
+                self.assertIs(result[self.SENT], False, repr(run))
             self.assertEqual(result["timing"]["api_calls"], 0, repr(run))
         for fragment in fragments:
             self.assertIn(fragment, result["error"]["message"], repr(run))
@@ -138,7 +151,7 @@ class CliParams(Door):
         # 65536 bytes are parsed and validated (here: run against the emulator, dry run).
         with rs.Emulator(self.tmp) as emu:
             config = rs.write_json(self.tmp, "emu-config.json", rs.config_for(emu.url))
-            dry = dict(PARAMS, DryRun=True)
+            dry = dict(PARAMS, **self.DRY_RUN)
             run = self.detach(self.file("at.json", padded_object(PLUGIN_LIMIT, dry)),
                               config=config)
         self.assertEqual(run.code, 0, repr(run))
@@ -314,7 +327,7 @@ class CliParams(Door):
         for name, value, fragment in cases:
             with self.subTest(name=name, value=value):
                 self.refused(self.detach(json.dumps(dict(PARAMS, **{name: value}))),
-                             "InvalidParameter", 2, name, fragment)
+                             "InvalidParameter", 2, name, self.out_of_range(name, fragment))
         # Beyond what a double holds: the JSON reader refuses them, without echoing them.
         for literal in ("1e400", "-1e400", "9" * 100000):
             with self.subTest(literal=literal[:20]):
@@ -332,7 +345,7 @@ class CliParams(Door):
             with self.subTest(name=name, literal=literal):
                 text = json.dumps(PARAMS)[:-1] + ',"%s":%s}' % (name, literal)
                 self.refused(self.detach(self.file("n.json", text)), "InvalidParameter", 2,
-                             name, fragment)
+                             name, self.out_of_range(name, fragment))
 
     def test_config_out_of_range(self):
         for key, value, fragment in (
@@ -405,6 +418,17 @@ class CliParamsAttach(CliParams):
     its dry run is already_attached; Device is an unknown parameter there)."""
     ACTION = "attach"
     DRY_STATUS = "already_attached"
+    SENT = "attach_sent"
+
+
+class CliParamsStatus(CliParams):
+    """The same doors for compshare-disk.status, which only reads: PARAMS is read as is (no
+    DryRun), no result member says a write went out, and the wait and write parameters
+    (WaitTimeoutSeconds, DryRun, Device, ...) are unknown to it."""
+    ACTION = "status"
+    DRY_STATUS = "read"
+    DRY_RUN = {}
+    SENT = None
 
 
 class Manifests(Door):
@@ -469,7 +493,10 @@ class Manifests(Door):
                      host=True)
 
 
-# -- the C ABI of the real plugin (ctypes, tests/support/plugin_abi.py) ------------------------
+# -- the C ABI of the real plugin -----------------------------------------------------------------
+# Raw ctypes (tests/support/plugin_abi.py, on the binding's declarations), not the binding: these
+# doors are NULL pointers, lengths that disagree with the buffer and calls after a failed create,
+# which the binding never lets through.
 _plugin = None
 
 
@@ -485,6 +512,8 @@ def lib():
 
 
 class CAbi(unittest.TestCase):
+    ACTION = b"detach"  # the action every call below invokes (a subclass changes it)
+
     def create(self, config):
         instance = plugin().instance(config)
         self.addCleanup(instance.destroy)
@@ -516,7 +545,8 @@ class CAbi(unittest.TestCase):
         self.assertIn(fragment, result["error"]["message"])
         self.assertIn(fragment, self.last_error(handle))
         if error_type != "UnknownAction":  # the ABI helper's type, not the action's
-            self.assertEqual(sorted(rs.RESULT_VALIDATOR.iter_errors(result), key=str), [])
+            validator = rs.RESULT_VALIDATORS[self.ACTION.decode()]
+            self.assertEqual(sorted(validator.iter_errors(result), key=str), [])
 
     def good_instance(self):
         status, handle = self.create(json.dumps(CONFIG).encode())
@@ -527,15 +557,15 @@ class CAbi(unittest.TestCase):
         handle = self.good_instance()
         self.assert_refused(*self.invoke(handle, None, b"{}"), AH_INVALID_ARGUMENT,
                             "InvalidParameter", "the action name is NULL", handle)
-        self.assert_refused(*self.invoke(handle, b"detach", None, 2), AH_INVALID_ARGUMENT,
+        self.assert_refused(*self.invoke(handle, self.ACTION, None, 2), AH_INVALID_ARGUMENT,
                             "InvalidParameter", "params_json is NULL", handle)
         out, size = ctypes.c_void_p(), ctypes.c_size_t()
-        self.assertEqual(lib().ah_plugin_invoke(handle, b"detach", b"{}", 2, None,
+        self.assertEqual(lib().ah_plugin_invoke(handle, self.ACTION, b"{}", 2, None,
                                                 ctypes.byref(size)), AH_INVALID_ARGUMENT)
         self.assertIn("must not be NULL", self.last_error(handle))
-        self.assertEqual(lib().ah_plugin_invoke(handle, b"detach", b"{}", 2,
+        self.assertEqual(lib().ah_plugin_invoke(handle, self.ACTION, b"{}", 2,
                                                 ctypes.byref(out), None), AH_INVALID_ARGUMENT)
-        self.assertEqual(lib().ah_plugin_invoke(None, b"detach", b"{}", 2, ctypes.byref(out),
+        self.assertEqual(lib().ah_plugin_invoke(None, self.ACTION, b"{}", 2, ctypes.byref(out),
                                                 ctypes.byref(size)), AH_INVALID_ARGUMENT)
         self.assertIn("the instance is NULL", self.last_error(None))
         self.assertEqual(lib().ah_plugin_create(None, b"{}", None), AH_INVALID_ARGUMENT)
@@ -544,7 +574,7 @@ class CAbi(unittest.TestCase):
         # A NULL config is {}: the instance works (and reports the missing credentials).
         status, bare = self.create(None)
         self.assertEqual(status, AH_OK)
-        status, result = self.invoke(bare, b"detach", json.dumps(PARAMS).encode())
+        status, result = self.invoke(bare, self.ACTION, json.dumps(PARAMS).encode())
         self.assertEqual((status, result["error"]["type"]), (AH_ERROR, "CredentialsMissing"))
 
     def test_wrong_lengths(self):
@@ -554,16 +584,16 @@ class CAbi(unittest.TestCase):
                                  (0, "params are not valid JSON"),
                                  (5, "params are not valid JSON")):
             with self.subTest(length=length):
-                self.assert_refused(*self.invoke(handle, b"detach", text, length),
+                self.assert_refused(*self.invoke(handle, self.ACTION, text, length),
                                     AH_INVALID_ARGUMENT, "InvalidParameter", fragment, handle)
-        self.assert_refused(*self.invoke(handle, b"detach", b"{}\0garbage", 10),
+        self.assert_refused(*self.invoke(handle, self.ACTION, b"{}\0garbage", 10),
                             AH_INVALID_ARGUMENT, "InvalidParameter",
                             "contains a NUL byte", handle)
         # Exactly params_len bytes are read, nothing beyond: the trailing garbage is ignored.
-        status, result = self.invoke(handle, b"detach", text + b"garbage", len(text))
+        status, result = self.invoke(handle, self.ACTION, text + b"garbage", len(text))
         self.assertEqual(result["error"]["type"], "Transient", result)  # port 9: no server
         # Over 64 KiB: refused for the size, before parsing (not JSON at all).
-        self.assert_refused(*self.invoke(handle, b"detach", b"x" * (PLUGIN_LIMIT + 1)),
+        self.assert_refused(*self.invoke(handle, self.ACTION, b"x" * (PLUGIN_LIMIT + 1)),
                             AH_INVALID_ARGUMENT, "InvalidParameter",
                             "params are too large (65537 bytes; at most 65536)", handle)
 
@@ -587,10 +617,18 @@ class CAbi(unittest.TestCase):
                 self.assertTrue(handle.value, "the instance carries the error")
                 self.assertIn(fragment, self.last_error(handle))
                 for _ in range(2):  # every call fails the same way, nothing is attempted
-                    self.assert_refused(*self.invoke(handle, b"detach",
+                    self.assert_refused(*self.invoke(handle, self.ACTION,
                                                      json.dumps(PARAMS).encode()),
                                         AH_ERROR, "InstanceUnusable", fragment, handle)
                 lib().ah_plugin_cancel(handle)
+
+
+class CAbiAttach(CAbi):
+    ACTION = b"attach"
+
+
+class CAbiStatus(CAbi):
+    ACTION = b"status"
 
 
 class Documented(unittest.TestCase):

@@ -1,6 +1,7 @@
 // A compshare-emulator state document for tests that detach many disks: the emulator's default key
 // pair and `hosts` stopped instances "uhost-<prefix>-H" in cn-wlcb-01, each with a boot disk on
-// /dev/vda and `disks` data disks "udisk-<prefix>-H-D" on /dev/vdb, /dev/vdc, ...
+// /dev/vda and `disks` data disks "udisk-<prefix>-H-D" on /dev/vdb, /dev/vdc, ...; and `free`
+// unattached disks "udisk-<prefix>-free-F" in the same zone, for attach.
 #pragma once
 
 #include <compshare_emulator/server.hpp>
@@ -18,7 +19,11 @@ class fleet {
         return "udisk-" + prefix_ + "-" + std::to_string(h) + "-" + std::to_string(d);
     }
 
-    std::string state_json(int hosts, int disks) const {
+    std::string free_disk_id(int f) const {
+        return "udisk-" + prefix_ + "-free-" + std::to_string(f);
+    }
+
+    std::string state_json(int hosts, int disks, int free = 0) const {
         std::string instances;
         for (int h = 0; h < hosts; ++h) {
             std::string disk_set = R"({"DiskId":"bsd-)" + prefix_ + "-" + std::to_string(h) +
@@ -33,10 +38,15 @@ class fleet {
                          R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Name":")" + prefix_ +
                          R"(","State":"Stopped","DiskSet":[)" + disk_set + "]}";
         }
+        std::string free_disks;
+        for (int f = 0; f < free; ++f) {
+            free_disks += std::string(f == 0 ? "" : ",") + R"({"DiskId":")" + free_disk_id(f) +
+                          R"(","Region":"cn-wlcb","Zone":"cn-wlcb-01","Size":200})";
+        }
         return std::string(R"({"KeyPairs":[{"PublicKey":")") +
                compshare_emulator::default_public_key + R"(","PrivateKey":")" +
                compshare_emulator::default_private_key + R"("}],"Instances":[)" + instances +
-               R"(],"Disks":[]})";
+               R"(],"Disks":[)" + free_disks + "]}";
     }
 
   private:

@@ -1,104 +1,20 @@
-"""The actionhost plugin C ABI for Python ctypes hosts (standard library only).
+"""Raw C ABI access for the tests that need it (standard library only).
 
-One place that declares the seven ah_plugin_* exports (argtypes and restype), the ah_host_api
-struct and the version rule of plugin_api.h, plus a small Plugin/Instance wrapper the tests share.
-
-Strings the plugin returns are declared c_void_p and copied with ctypes.string_at: a c_char_p
-result would be copied up to the first NUL and the pointer lost, and the plugin owns the memory.
-The host's version is read from plugin_api.h itself, so it cannot drift from the header.
+The declarations (the ah_status and version-verdict values, ah_host_api, ah_log_fn, the seven
+exports with their argtypes and restype, the version rule) are the actionhost binding's
+(bindings/python/actionhost/_abi.py, on PYTHONPATH): the ABI is declared once in Python. This
+module only adds what a test needs beyond the binding: instances driven call by call, with NULL
+pointers, wrong lengths or calls out of order, and a strict reading of returned strings.
 """
 
 import ctypes
-import os
-import re
 
-# ah_status (plugin_api.h).
-AH_OK = 0
-AH_ERROR = 1
-AH_INVALID_ARGUMENT = 2
-AH_UNKNOWN_ACTION = 3
-AH_CANCELLED = 4
-AH_TIMEOUT = 5
-AH_UNSUPPORTED = 6
-
-# ah_api_version_verdict (plugin_api.h).
-VERSION_ACCEPTED = 0
-VERSION_MALFORMED = 1
-VERSION_HOST_TOO_OLD = 2
-VERSION_PLUGIN_TOO_OLD = 3
-
-HEADER = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                      "plugin_api", "include", "actionhost", "plugin_api.h")
-
-
-def _header_version():
-    with open(HEADER, encoding="utf-8") as header:
-        text = header.read()
-    parts = []
-    for part in ("MAJOR", "MINOR", "PATCH"):
-        match = re.search(r"#define AH_PLUGIN_API_VERSION_%s (\d+)" % part, text)
-        if match is None:
-            raise RuntimeError("%s does not define AH_PLUGIN_API_VERSION_%s" % (HEADER, part))
-        parts.append(int(match.group(1)))
-    return tuple(parts)
-
-
-HOST_API_VERSION = _header_version()  # (major, minor, patch) of AH_PLUGIN_API_VERSION
-HOST_API_VERSION_TEXT = "%d.%d.%d" % HOST_API_VERSION
-
-# void (*ah_log_fn)(void* host_ctx, ah_log_level level, const char* message); the message is
-# c_void_p so that it is read with string_at like every other plugin string.
-LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-
-
-class HostApi(ctypes.Structure):
-    """ah_host_api."""
-    _fields_ = [
-        ("struct_size", ctypes.c_uint32),
-        ("api_version", ctypes.c_char_p),  # an input the host owns: c_char_p is right here
-        ("host_ctx", ctypes.c_void_p),
-        ("log", LOG_FN),
-    ]
-
-
-# Every export, in the order a host resolves them (ah_plugin_symbols): (name, restype, argtypes).
-SYMBOLS = (
-    ("ah_plugin_api_version", ctypes.c_void_p, []),
-    ("ah_plugin_manifest", ctypes.c_void_p, []),
-    ("ah_plugin_create", ctypes.c_int,
-     [ctypes.POINTER(HostApi), ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
-    ("ah_plugin_destroy", None, [ctypes.c_void_p]),
-    ("ah_plugin_invoke", ctypes.c_int,
-     [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
-      ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
-    ("ah_plugin_last_error", ctypes.c_void_p, [ctypes.c_void_p]),
-    ("ah_plugin_cancel", None, [ctypes.c_void_p]),
-)
-
-_PART = r"(0|[1-9][0-9]*)"
-_MAX_PART = 4294967295
-
-
-def parse_version(text):
-    """(major, minor, patch) of a strict "MAJOR.MINOR.PATCH" (no leading zero), else None."""
-    if not isinstance(text, str):
-        return None
-    match = re.fullmatch(r"\.".join([_PART] * 3), text)
-    if match is None:
-        return None
-    parts = tuple(int(part) for part in match.groups())
-    return parts if all(part <= _MAX_PART for part in parts) else None
-
-
-def check_version(plugin_version, host=HOST_API_VERSION):
-    """The version rule (ah_plugin_api_version_check): majors equal, host minor >= plugin minor,
-    with equal minors host patch >= plugin patch. Returns a VERSION_* verdict."""
-    plugin = parse_version(plugin_version)
-    if plugin is None:
-        return VERSION_MALFORMED
-    if plugin[0] != host[0]:
-        return VERSION_HOST_TOO_OLD if plugin[0] > host[0] else VERSION_PLUGIN_TOO_OLD
-    return VERSION_ACCEPTED if plugin[1:] <= tuple(host[1:]) else VERSION_HOST_TOO_OLD
+from actionhost._abi import (AH_CANCELLED, AH_ERROR, AH_INVALID_ARGUMENT,  # noqa: F401
+                             AH_OK, AH_TIMEOUT, AH_UNKNOWN_ACTION, AH_UNSUPPORTED,
+                             HOST_API_VERSION, HOST_API_VERSION_TEXT, LOG_FN, SYMBOLS,
+                             VERSION_ACCEPTED, VERSION_HOST_TOO_OLD, VERSION_MALFORMED,
+                             VERSION_PLUGIN_TOO_OLD, HostApi, check_version, declare,
+                             open_library, parse_version)
 
 
 def compatible(plugin_version, host=HOST_API_VERSION):
@@ -107,7 +23,8 @@ def compatible(plugin_version, host=HOST_API_VERSION):
 
 
 def read_string(pointer, length=None):
-    """A plugin string copied out of its memory: NUL-terminated, or exactly `length` bytes."""
+    """A plugin string copied out of its memory: NUL-terminated, or exactly `length` bytes.
+    Stricter than the binding's: NULL and invalid UTF-8 fail the test."""
     if not pointer:
         raise ValueError("the plugin returned a NULL string")
     raw = ctypes.string_at(pointer) if length is None else ctypes.string_at(pointer, length)
@@ -117,11 +34,9 @@ def read_string(pointer, length=None):
 def load_library(path):
     """dlopen the library (RTLD_NOW | RTLD_LOCAL) and declare every export; AttributeError names
     a missing one."""
-    lib = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
-    for name, restype, argtypes in SYMBOLS:
-        function = getattr(lib, name)
-        function.restype = restype
-        function.argtypes = argtypes
+    lib = open_library(path)
+    for name, _, _ in SYMBOLS:
+        declare(lib, name)
     return lib
 
 

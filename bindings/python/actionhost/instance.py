@@ -243,6 +243,12 @@ class Instance:
                 if pointer else None)
         if status == _abi.AH_OK and not parse and text:
             return text
+        if status != _abi.AH_OK and status not in _abi.STATUS_NAMES:
+            # A plugin's bug: a status outside ah_status vouches for no result, not even its own.
+            message = ('plugin "%s" returned status %d for action "%s", which is not an ah_status '
+                       "value; its result is not used" % (self.plugin.name, status, action))
+            raise ActionError({"ok": False, "error": {"type": "InternalError", "message": message,
+                                                      "retryable": False}}, status)
         result: Any = None
         problem = "empty"
         if text:

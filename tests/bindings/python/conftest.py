@@ -3,6 +3,7 @@
 ACTIONHOST_TEST_PLUGIN_DIR   folder of compshare-disk's library and manifest
 ACTIONHOST_TEST_ECHO_DIR     folder of test-echo's library and manifest
 ACTIONHOST_TEST_BROKEN_DIR   folder of the test plugins of other API versions
+ACTIONHOST_TEST_BAD_STATUS   test-bad-status's library (its invoke returns 77)
 ACTIONHOST_TEST_EMULATOR     the compshare-emulator program
 and PYTHONPATH holds bindings/python and tests/emulator.
 """

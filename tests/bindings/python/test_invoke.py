@@ -1,8 +1,10 @@
 """Invocations against test-echo: results, every error class, cancel, timeout, one invocation
-at a time, log events and callbacks that raise."""
+at a time, log events and callbacks that raise; and test-bad-status, whose status is outside the
+enum."""
 
 import json
 import logging
+import os
 import threading
 
 import pytest
@@ -62,6 +64,21 @@ def test_thrown_exception_is_internal(echo):
             instance.invoke("throw")
     assert raised.value.type == "InternalError"
     assert raised.value.error_class == "internal"
+
+
+@pytest.mark.parametrize("method", ["invoke", "invoke_text"])
+def test_a_status_outside_the_enum_is_internal(method):
+    # test-bad-status returns 77 with a result claiming success: neither may be believed.
+    plugin = actionhost.Plugin(os.environ["ACTIONHOST_TEST_BAD_STATUS"])
+    with plugin.instance() as instance:
+        with pytest.raises(actionhost.ActionError) as raised:
+            getattr(instance, method)("bad_status")
+    error = raised.value
+    assert (error.type, error.error_class, error.status, error.retryable) == (
+        "InternalError", "internal", 77, False)
+    assert 'returned status 77 for action "bad_status", which is not an ah_status value' in (
+        error.message)
+    assert error.result["ok"] is False
 
 
 class Blocking:
