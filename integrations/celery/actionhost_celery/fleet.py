@@ -38,7 +38,8 @@ def _fail(error_type: str, message: str, code: int, out: TextIO) -> int:
 
 
 def _arguments(argv: Optional[List[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    summary = " ".join(__doc__.split("\n\n")[0].split())  # the docstring's first paragraph
+    parser = argparse.ArgumentParser(prog=PROG, description=summary)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="submit a batch of actions and wait for the results")
     run.add_argument("target", help="PLUGIN.ACTION, e.g. compshare-disk.detach")
