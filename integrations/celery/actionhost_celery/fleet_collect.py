@@ -23,8 +23,8 @@ class Progress:
         self.done = 0
         self.shown = sys.stderr.isatty() and total > 0
 
-    def advance(self) -> None:
-        self.done += 1
+    def advance(self, count: int = 1) -> None:
+        self.done += count
         if self.shown:
             filled = 30 * self.done // self.total
             sys.stderr.write("\r[%s%s] %d/%d done" % ("#" * filled, "." * (30 - filled),
@@ -57,19 +57,20 @@ def collect(app: Celery, record: FleetRecord, out: TextIO, say: Callable[[str], 
             print(line_text(record.entries[printed].line, result), file=out)
             summary.add(result, code)
             printed += 1
-            progress.advance()
         out.flush()
 
+    progress.advance(len(record.entries) - len(index_of))  # the refused lines
     flush_ready()
     try:
         for task_id, meta in app.backend.get_many(list(index_of), interval=poll_interval):
             outcomes[index_of[task_id]] = from_task_meta(meta)
+            progress.advance()  # counts finished tasks, whatever their order
             flush_ready()
     except BROKER_ERRORS as error:
         progress.finish()
         say("the result backend %s became unreachable (%s): the lines not printed yet are "
-             "ResultUnknown, not done; collect them later with: %s collect %s"
-             % (app.actionhost_settings.broker_for_people, error, PROG, record.group_id))
+            "ResultUnknown, not done; collect them later with: %s collect %s"
+            % (app.actionhost_settings.broker_for_people, error, PROG, record.group_id))
         for index, outcome in enumerate(outcomes):
             if outcome is None:
                 outcomes[index] = unknown_outcome(
@@ -79,7 +80,7 @@ def collect(app: Celery, record: FleetRecord, out: TextIO, say: Callable[[str], 
     except KeyboardInterrupt:
         progress.finish()
         say("interrupted: the tasks go on in the workers; collect the results with: "
-             "%s collect %s" % (PROG, record.group_id))
+            "%s collect %s" % (PROG, record.group_id))
         return exit_codes.SIGINT
     progress.finish()
     say("batch: " + summary.text())
