@@ -18,7 +18,7 @@ class members_collector : public handler {
         ++depth_;
     }
     void member_name(std::string_view name) override {
-        if (depth_ == 1)
+        if (depth_ == 1 && out_.is_object)
             out_.members.push_back({std::string(name), member::kind::null, false, {}, {}});
     }
     void end_object() override { --depth_; }
@@ -42,9 +42,10 @@ class members_collector : public handler {
     void null_value() override { set_kind(member::kind::null); }
 
   private:
-    // True when the value is one of the document's members (then its kind is recorded).
+    // True when the value is one of the document's members (then its kind is recorded): at depth
+    // 1 of a document that is an object (in a top-level array, depth 1 holds elements).
     bool set_kind(member::kind type) {
-        if (depth_ != 1)
+        if (depth_ != 1 || !out_.is_object)
             return false;
         out_.members.back().type = type;
         return true;
