@@ -134,11 +134,8 @@ class tokenizer {
         enter(depth);
         ++pos_;  // '{'
         events_.begin_object();
-        blanks();
-        if (peek() == '}' && !at_end()) {
-            ++pos_;
+        if (closes_at_once('}'))
             return events_.end_object();
-        }
         // One name list per depth, reused: an object's members are all read before a sibling's.
         if (names_.size() <= static_cast<std::size_t>(depth))
             names_.resize(static_cast<std::size_t>(depth) + 1);
@@ -157,13 +154,8 @@ class tokenizer {
             expect(':', "':'");
             blanks();
             parse_value(depth);
-            blanks();
-            if (!at_end() && peek() == ',') {
-                ++pos_;
-                continue;
-            }
-            expect('}', "',' or '}'");
-            return events_.end_object();
+            if (!another('}', "',' or '}'"))
+                return events_.end_object();
         }
     }
 
@@ -171,22 +163,34 @@ class tokenizer {
         enter(depth);
         ++pos_;  // '['
         events_.begin_array();
-        blanks();
-        if (peek() == ']' && !at_end()) {
-            ++pos_;
+        if (closes_at_once(']'))
             return events_.end_array();
-        }
         for (;;) {
             blanks();
             parse_value(depth);
-            blanks();
-            if (!at_end() && peek() == ',') {
-                ++pos_;
-                continue;
-            }
-            expect(']', "',' or ']'");
-            return events_.end_array();
+            if (!another(']', "',' or ']'"))
+                return events_.end_array();
         }
+    }
+
+    // Right after '{' or '[': true, and past it, when `close` follows at once (empty).
+    bool closes_at_once(char close) {
+        blanks();
+        if (at_end() || peek() != close)
+            return false;
+        ++pos_;
+        return true;
+    }
+
+    // After a member or an element: true past a ',' (another one follows), false past `close`.
+    bool another(char close, const char* what) {
+        blanks();
+        if (!at_end() && peek() == ',') {
+            ++pos_;
+            return true;
+        }
+        expect(close, what);
+        return false;
     }
 
     unsigned hex4() {
