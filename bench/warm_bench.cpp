@@ -3,6 +3,8 @@
 //   (b) ah_plugin_invoke(detach) with Precheck false and Wait false (one API call);
 //   (c) the default path (precheck, detach, two confirming polls, PollIntervalSeconds 0.1);
 //   (d) ah_plugin_invoke(status): one read (DescribeCompShareInstance), what engines poll.
+// --instructions N runs (b) N times inside counted_one_call_invokes() and times nothing: for
+// callgrind's --toggle-collect (bench/instructions.sh counts the instructions of one call).
 // Modes alternate in rounds (order rotated each round) so drifting load hits them alike.
 // Run pinned to one CPU: `taskset -c 0 bench_warm` (client and server threads share it).
 // Servers: the in-process compshare-emulator, the in-process canned server (no cost of its own),
@@ -116,7 +118,18 @@ struct options {
     int calls = 300;  // per round for (a) and (b)
     int c_calls = 5;  // per round for (c): each sleeps 2 x 0.1 s
     bool smoke = false;
+    int instructions = 0;  // > 0: only (b), that many calls, for an instruction count
 };
+
+// The calls bench/instructions.sh counts (callgrind --toggle-collect=*counted_one_call_invokes*):
+// not inlined, so that its name stays in the binary.
+__attribute__((noinline)) int counted_one_call_invokes(instance& inst, const std::string& params,
+                                                       int calls) {
+    int failures = 0;
+    for (int i = 0; i < calls; ++i)
+        failures += inst.detach_ok(params) ? 0 : 1;
+    return failures;
+}
 
 int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
     const std::string one_call =
@@ -130,6 +143,18 @@ int run_target(const ah_plugin_table& lib, const target& t, const options& o) {
                            R"(","base_url":")" + t.base_url + R"(","region":"cn-wlcb"})");
     const std::string status_read =
         R"({"UHostId":"uhost-emu-stopped","UDiskId":"udisk-emu-data1"})";
+    if (o.instructions > 0) {
+        // Warm: the connection is open and every first-use cost is paid before counting.
+        for (int i = 0; i < 20; ++i) {
+            if (inst.detach(one_call).find(R"("status":"detach_requested")") == std::string::npos) {
+                std::fprintf(stderr, "%s: (b) unexpected result\n", t.name.c_str());
+                return 1;
+            }
+        }
+        const int failures = counted_one_call_invokes(inst, one_call, o.instructions);
+        std::printf("COUNTED %s calls=%d failures=%d\n", t.name.c_str(), o.instructions, failures);
+        return failures == 0 ? 0 : 1;
+    }
     bench::floor_client floor(t.base_url, detach_form_body());
 
     // Warm up and check each path once: a wrong answer must not pass as a fast one.
@@ -282,10 +307,13 @@ int main(int argc, char** argv) {
             o.calls = std::stoi(next());
         } else if (arg == "--c-calls") {
             o.c_calls = std::stoi(next());
+        } else if (arg == "--instructions") {
+            o.instructions = std::stoi(next());
         } else {
             std::fprintf(stderr,
                          "usage: bench_warm [--server canned|emulator|http://HOST:PORT]... "
-                         "[--plugin PATH] [--rounds N] [--calls N] [--c-calls N] [--smoke]\n");
+                         "[--plugin PATH] [--rounds N] [--calls N] [--c-calls N] [--smoke] "
+                         "[--instructions N]\n");
             return 2;
         }
     }

@@ -16,9 +16,6 @@ import sys
 
 import actionhost
 
-EXIT_CODES = {"usage": 2, "credentials": 3, "precondition": 4, "remote": 5, "transient": 6,
-              "timeout": 7}
-
 
 class EventFormatter(logging.Formatter):
     """name LEVEL event: message, where `event` is the plugin event's name."""
@@ -47,21 +44,21 @@ def main() -> int:
         plugin = actionhost.load(args.plugin, plugin_path=args.plugin_path)
     except actionhost.ActionhostError as error:  # not found, failed to load, incompatible
         print("run_action: %s" % error, file=sys.stderr)
-        return 8
+        return actionhost.exit_codes.for_exception(error)
     try:
         with plugin.instance(args.config) as instance:
             result = instance.invoke(args.action, args.params, timeout=args.timeout)
     except actionhost.InstanceCreateFailed as error:
         print("run_action: %s" % error, file=sys.stderr)
-        return 2 if error.status == 2 else 1
+        return actionhost.exit_codes.for_exception(error)
     except actionhost.ActionError as error:
         print(json.dumps(error.result))
         print("run_action: %s (class %s, retryable %s)" % (error, error.error_class,
                                                          error.retryable), file=sys.stderr)
-        return EXIT_CODES.get(error.error_class, 1)
+        return actionhost.exit_codes.for_exception(error)
     except KeyboardInterrupt:  # raised after the plugin returned from its cancelled call
         print("run_action: interrupted; the action was cancelled", file=sys.stderr)
-        return 130
+        return actionhost.exit_codes.SIGINT
     print(json.dumps(result))
     return 0
 

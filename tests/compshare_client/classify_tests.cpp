@@ -30,8 +30,12 @@ TEST_CASE("compshare_client classify RetCode 0 is the only success",
     api_reply reply;
     CHECK_FALSE(
         classify_response("Act", call_kind::write, answer(200, R"({"RetCode":0,"X":1})"), reply));
-    CHECK(reply.body->getValue<int>("X") == 1);
+    CHECK(reply.body == R"({"RetCode":0,"X":1})");
     CHECK(reply.request_id == "req-1");
+    CHECK(reply.action.empty());
+    CHECK_FALSE(classify_response("Act", call_kind::write,
+                                  answer(200, R"({"RetCode":0,"Action":"ActResponse"})"), reply));
+    CHECK(reply.action == "ActResponse");
     CHECK_FALSE(
         classify_response("Act", call_kind::read, answer(201, R"({"RetCode":"0"})"), reply));
 }

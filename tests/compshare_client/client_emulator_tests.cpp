@@ -8,6 +8,8 @@
 
 #include <compshare_emulator/server.hpp>
 
+#include <actionhost/json/reader.hpp>
+
 #include <Poco/Delegate.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/SSLManager.h>
@@ -170,9 +172,10 @@ TEST_CASE("compshare_client signed Describe succeeds against the emulator",
     test_support::test_host host;
     api_client client(settings_for(emu.base_url()), host.host(), fast_retries());
     const auto reply = client.call(describe, describe_params, call_kind::read);
-    REQUIRE(reply.body);
-    CHECK(reply.body->getValue<int>("RetCode") == 0);
-    const auto hosts = reply.body->getArray("UHostSet");
+    const auto body = actionhost::json::as_object(actionhost::json::parse(reply.body));
+    REQUIRE(body);
+    CHECK(body->getValue<int>("RetCode") == 0);
+    const auto hosts = body->getArray("UHostSet");
     REQUIRE(hosts);
     REQUIRE(hosts->size() == 1);
     CHECK(hosts->getObject(0)->getValue<std::string>("UHostId") == "uhost-emu-stopped");
@@ -192,7 +195,7 @@ TEST_CASE("compshare_client signed Detach succeeds and is processed once",
     test_support::test_host host;
     api_client client(settings_for(emu.base_url()), host.host(), fast_retries());
     const auto reply = client.call(detach, detach_params, call_kind::write);
-    CHECK(reply.body->getValue<std::string>("Action") == "DetachCompshareDiskResponse");
+    CHECK(reply.action == "DetachCompshareDiskResponse");
     CHECK(emu.accepted(detach) == 1);
 }
 

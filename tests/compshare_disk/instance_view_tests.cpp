@@ -2,8 +2,6 @@
 // the service may use, malformed replies, and nothing secret kept.
 #include "actions/instance_view.hpp"
 
-#include <Poco/JSON/Parser.h>
-
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -15,10 +13,6 @@ using compshare::detach::normalize_drive;
 using compshare::detach::parse_describe;
 
 namespace {
-
-Poco::JSON::Object::Ptr body(const std::string& json) {
-    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
-}
 
 const char* sample = R"({
   "Action": "DescribeCompShareInstanceResponse", "RetCode": 0, "TotalCount": 2,
@@ -38,7 +32,7 @@ const char* sample = R"({
 }  // namespace
 
 TEST_CASE("compshare_disk describe: finds the instance and its disks", "[describe]") {
-    const auto view = parse_describe(*body(sample), "uhost-1");
+    const auto view = parse_describe(sample, "uhost-1");
     REQUIRE(view);
     CHECK(view->uhost_id == "uhost-1");
     CHECK(view->state == "Stopped");
@@ -58,11 +52,11 @@ TEST_CASE("compshare_disk describe: finds the instance and its disks", "[describ
 }
 
 TEST_CASE("compshare_disk describe: an instance that is not listed", "[describe]") {
-    CHECK_FALSE(parse_describe(*body(sample), "uhost-9"));
-    CHECK_FALSE(parse_describe(*body(R"({"RetCode":0,"TotalCount":0,"UHostSet":[]})"), "uhost-1"));
+    CHECK_FALSE(parse_describe(sample, "uhost-9"));
+    CHECK_FALSE(parse_describe(R"({"RetCode":0,"TotalCount":0,"UHostSet":[]})", "uhost-1"));
     // Another instance only: never mistaken for ours.
-    CHECK_FALSE(parse_describe(*body(R"({"UHostSet":[{"UHostId":"uhost-2","State":"Stopped"}]})"),
-                               "uhost-1"));
+    CHECK_FALSE(
+        parse_describe(R"({"UHostSet":[{"UHostId":"uhost-2","State":"Stopped"}]})", "uhost-1"));
 }
 
 TEST_CASE("compshare_disk describe: a reply that cannot describe the instance is malformed",
@@ -88,23 +82,22 @@ TEST_CASE("compshare_disk describe: a reply that cannot describe the instance is
     };
     for (const auto& [reply, why] : lies) {
         INFO(reply);
-        CHECK_THROWS_WITH(parse_describe(*body(reply), "u"), Catch::Contains(why));
+        CHECK_THROWS_WITH(parse_describe(reply, "u"), Catch::Contains(why));
     }
     // Another instance listed twice is not ours to judge.
-    CHECK_FALSE(parse_describe(*body(R"({"UHostSet":[{"UHostId":"x"},{"UHostId":"x"}]})"), "u"));
+    CHECK_FALSE(parse_describe(R"({"UHostSet":[{"UHostId":"x"},{"UHostId":"x"}]})", "u"));
 }
 
 TEST_CASE("compshare_disk describe: server text is cleaned before it can be quoted", "[describe]") {
     const auto view = parse_describe(
-        *body(R"({"UHostSet":[{"UHostId":"u","State":"Stop\u001b[31mped\r\n","Region":"r\u0007",
-                 "DiskSet":[{"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"}]}]})"),
+        R"({"UHostSet":[{"UHostId":"u","State":"Stop\u001b[31mped\r\n","Region":"r\u0007",
+                 "DiskSet":[{"DiskId":"bsd-1","IsBoot":"True","Drive":"/dev/vda"}]}]})",
         "u");
     REQUIRE(view);
     CHECK(view->state == "Stop[31mped");  // control characters dropped (clean_text)
     CHECK(view->region == "r");
     const auto unknown = parse_describe(
-        *body(
-            R"({"UHostSet":[{"UHostId":"u","State":"","DiskSet":[{"DiskId":"b","Type":"Boot"}]}]})"),
+        R"({"UHostSet":[{"UHostId":"u","State":"","DiskSet":[{"DiskId":"b","Type":"Boot"}]}]})",
         "u");
     REQUIRE(unknown);
     CHECK(unknown->state.empty());  // "" = unknown to the service
@@ -124,9 +117,11 @@ TEST_CASE("compshare_disk describe: malformed replies", "[describe]") {
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":1}]}]})",
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","Drive":5}]}]})",
              R"({"UHostSet":[{"UHostId":"u","DiskSet":[]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","DiskId":"e"}]}]})",
+             R"({"UHostSet":[{"UHostId":"u","DiskSet":[{"DiskId":"d","IsBoot":true}] )",
          }) {
         INFO(bad);
-        CHECK_THROWS_AS(parse_describe(*body(bad), "u"), malformed_response);
+        CHECK_THROWS_AS(parse_describe(bad, "u"), malformed_response);
     }
 }
 

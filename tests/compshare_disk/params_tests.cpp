@@ -130,6 +130,20 @@ TEST_CASE("compshare_disk params: credential-like keys are refused without their
     CHECK(parse(R"("ClientToken":"t")").client_token == std::string("t"));
 }
 
+TEST_CASE("compshare_disk params: no parameter an action knows looks like a credential",
+          "[params]") {
+    // The reader checks unknown keys only for credentials: a known key must never be one.
+    for (const char* key : {"Region", "Zone", "UHostId", "UDiskId", "Device", "ProjectId",
+                            "DataDiskType", "EnableCrossPodAttach"}) {
+        INFO(key);
+        CHECK_FALSE(compshare::detach::is_credential_like_key(key));
+    }
+    for (const auto key : compshare::detach::run_control_keys) {
+        INFO(key);
+        CHECK_FALSE(compshare::detach::is_credential_like_key(key));
+    }
+}
+
 TEST_CASE("compshare_disk params: wrong types name the field", "[params]") {
     struct item {
         const char* json;

@@ -15,11 +15,12 @@ See bindings/python/README.md.
 from .errors import (ActionError, ActionhostError, ActionTimeout, Cancelled, ConcurrentInvoke,
                      CredentialsError, InstanceCreateFailed, PluginIncompatible, PluginLoadFailed,
                      PluginNotFound, PreconditionError, RemoteError, TransientError, UsageError)
+from . import exit_codes
 from .instance import Instance
 from .plugin import Plugin, load
 
 __all__ = [
-    "load", "Plugin", "Instance",
+    "load", "Plugin", "Instance", "exit_codes",
     "ActionhostError", "PluginNotFound", "PluginLoadFailed", "PluginIncompatible",
     "InstanceCreateFailed", "ConcurrentInvoke",
     "ActionError", "UsageError", "CredentialsError", "PreconditionError", "RemoteError",

@@ -108,6 +108,9 @@ class Instance:
         self._host = _abi.HostApi(ctypes.sizeof(_abi.HostApi), _abi.HOST_API_VERSION_TEXT.encode(),
                                   None, self._callback if log is not False else _abi.LOG_FN())
         self._result = ctypes.c_void_p()
+        # The same pointer seen as char*: slicing it copies the result in C, without the foreign
+        # call of ctypes.string_at.
+        self._result_chars = ctypes.POINTER(ctypes.c_char).from_buffer(self._result)
         self._result_len = ctypes.c_size_t()
         # Built once: the per-call path is a few microseconds, and these are part of it.
         self._invoke_fn = self._lib.ah_plugin_invoke
@@ -173,10 +176,11 @@ class Instance:
                 'plugin "%s": this instance is already running an invocation; calls on one '
                 "instance must not overlap (use one instance per thread)" % self.plugin.name)
         try:
-            with self._state:
-                if self._handle is None:
-                    raise ActionhostError("the instance is closed")
-                self._running = True
+            # Holding _busy, the handle cannot go: close() takes _busy before destroying it. So
+            # `_running` is set without _state (one attribute store is atomic under the GIL).
+            if self._handle is None:
+                raise ActionhostError("the instance is closed")
+            self._running = True
             if timeout is None and not _signals_need_waiting():
                 status = self._call(action_bytes, raw)
                 timed_out = False
@@ -191,8 +195,7 @@ class Instance:
             return self._invoke_fn(self._handle, action, raw, len(raw), self._result_ref,
                                    self._result_len_ref)
         finally:
-            with self._state:
-                self._running = False
+            self._running = False
 
     def _call_and_wait(self, action: bytes, raw: bytes,
                        timeout: Optional[float]) -> Tuple[int, bool]:
@@ -238,9 +241,8 @@ class Instance:
 
     def _outcome(self, action: str, status: int, timed_out: bool, timeout: Optional[float],
                  parse: bool) -> Any:
-        pointer = self._result.value
-        text = (ctypes.string_at(pointer, self._result_len.value).decode("utf-8", "replace")
-                if pointer else None)
+        text = (self._result_chars[:self._result_len.value].decode("utf-8", "replace")
+                if self._result_chars else None)
         if status == _abi.AH_OK and not parse and text:
             return text
         if status != _abi.AH_OK and status not in _abi.STATUS_NAMES:
@@ -321,6 +323,10 @@ class Instance:
             pass
 
 
+# json.dumps with separators builds a new encoder per call; this one is built once (read-only).
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 def _signals_need_waiting() -> bool:
     """Whether this call must leave the main thread free for a Python SIGINT handler."""
     return (threading.get_ident() == threading.main_thread().ident
@@ -344,4 +350,4 @@ def _params_bytes(params: Union[None, str, bytes, Dict[str, Any]]) -> bytes:
         return params
     if isinstance(params, str):
         return params.encode("utf-8")
-    return json.dumps(params, separators=(",", ":")).encode("utf-8")
+    return _COMPACT_JSON.encode(params).encode("utf-8")

@@ -9,6 +9,7 @@
 //     std::string json = w.take();  // {"ok":false,"error":{"type":"Transient"}}
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +54,17 @@ inline bool valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
+namespace detail {
+// The bytes a JSON string literal holds as they are: printable ASCII but the quote and the
+// backslash.
+inline constexpr std::array<bool, 256> json_plain_byte = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t c = 0x20; c < 0x7F; ++c)
+        table[c] = c != '"' && c != '\\';
+    return table;
+}();
+}  // namespace detail
+
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
 // (C0, DEL and C1) as \n, \r, \t or \u00XX, invalid UTF-8 bytes as U+FFFD (one per byte).
 inline void append_json_string(std::string& out, std::string_view text) {
@@ -61,7 +73,7 @@ inline void append_json_string(std::string& out, std::string_view text) {
     const auto flush = [&](std::size_t end) { out.append(text.data() + plain, end - plain); };
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+        if (detail::json_plain_byte[c]) {
             ++i;
             continue;
         }

@@ -4,6 +4,8 @@
 #include "detach_params.hpp"
 #include "instance_view.hpp"
 
+#include <actionhost/json/reader.hpp>
+
 #include <Poco/JSON/Array.h>
 
 namespace compshare::detach {
@@ -61,7 +63,9 @@ std::optional<inventory_disk> find_in_inventory(api_client& client, const param_
         params["Offset"] = std::to_string(offset);
         params["Limit"] = std::to_string(page_size);
         const auto reply = client.call(inventory_action, std::move(params), call_kind::read);
-        const auto page = parse_inventory_page(*reply.body);
+        // The client checked the text: a JSON object. This rare reply is read as a DOM.
+        const auto page =
+            parse_inventory_page(*actionhost::json::as_object(actionhost::json::parse(reply.body)));
         for (const auto& disk : page.disks) {
             if (disk.disk_id != disk_id)
                 continue;

@@ -24,7 +24,7 @@ std::optional<instance_view> read_instance(
     try {
         const auto reply =
             client.call(describe_action, std::move(params), call_kind::read, deadline);
-        return parse_describe(*reply.body, query.uhost_id);
+        return parse_describe(reply.body, query.uhost_id);
     } catch (const api_failure& f) {
         auto e = classify(f, context);
         if (e.type == error_type::cancelled)

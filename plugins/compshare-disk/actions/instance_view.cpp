@@ -1,9 +1,10 @@
 #include "instance_view.hpp"
 
 #include "client/response.hpp"
+#include "describe_records.hpp"
 #include "detach_params.hpp"
 
-#include <Poco/JSON/Array.h>
+#include <actionhost/json/reader.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -12,15 +13,24 @@
 namespace compshare::detach {
 namespace {
 
+using actionhost::json::member;
+using fields = actionhost::json::object_members;
+
+// A member other than null, or nullptr.
+const member* given(const fields& object, const char* key) {
+    const member* m = object.find(key);
+    return m != nullptr && m->type != member::kind::null ? m : nullptr;
+}
+
 // A string field, or "" when absent or null. Any other type means the reply is malformed.
-std::string opt_string(const Poco::JSON::Object& object, const char* key, const char* where) {
-    if (!object.has(key) || object.isNull(key))
+std::string opt_string(const fields& object, const char* key, const char* where) {
+    const member* value = given(object, key);
+    if (value == nullptr)
         return {};
-    const auto value = object.get(key);
-    if (!value.isString()) {
+    if (value->type != member::kind::string) {
         throw malformed_response(std::string(where) + "." + key + " is not a string");
     }
-    return value.extract<std::string>();
+    return value->text;
 }
 
 bool equals_ignore_case(const std::string& a, const char* b) {
@@ -34,14 +44,13 @@ bool equals_ignore_case(const std::string& a, const char* b) {
 
 // IsBoot is documented as the string "True"/"False"; a JSON boolean is accepted too. The
 // deprecated Type "Boot" also marks the system disk, so a reply with either is believed.
-bool parse_is_boot(const Poco::JSON::Object& disk) {
+bool parse_is_boot(const fields& disk) {
     bool boot = false;
-    if (disk.has("IsBoot") && !disk.isNull("IsBoot")) {
-        const auto value = disk.get("IsBoot");
-        if (value.isBoolean()) {
-            boot = value.extract<bool>();
-        } else if (value.isString()) {
-            const auto text = value.extract<std::string>();
+    if (const member* value = given(disk, "IsBoot")) {
+        if (value->type == member::kind::boolean) {
+            boot = value->boolean;
+        } else if (value->type == member::kind::string) {
+            const auto& text = value->text;
             if (equals_ignore_case(text, "true")) {
                 boot = true;
             } else if (!equals_ignore_case(text, "false")) {
@@ -56,28 +65,29 @@ bool parse_is_boot(const Poco::JSON::Object& disk) {
 
 // Size is informative only (the status action reports it): a value that is not a whole number
 // of GB is left out rather than making the reply malformed.
-std::optional<long long> size_of(const Poco::JSON::Object& disk) {
-    if (!disk.has("Size") || !disk.get("Size").isInteger())
+std::optional<long long> size_of(const fields& disk) {
+    const member* size = disk.find("Size");
+    // An integer beyond 63 bits (unsigned_integer) is left out too.
+    if (size == nullptr || size->type != member::kind::number ||
+        size->number.type != actionhost::json::number::kind::integer)
         return std::nullopt;
-    try {
-        const auto size = disk.get("Size").convert<long long>();
-        return size >= 0 ? std::optional<long long>(size) : std::nullopt;
-    } catch (const Poco::Exception&) {
-        return std::nullopt;  // beyond 63 bits
-    }
+    return size->number.integer >= 0 ? std::optional<long long>(size->number.integer)
+                                     : std::nullopt;
 }
 
 // Server text that may be quoted, no control characters, short.
 constexpr std::size_t max_quoted_field = 64;
 
 // DiskType, informative only like Size: a value that is not a string is left out.
-std::string type_of(const Poco::JSON::Object& disk) {
-    if (!disk.has("DiskType") || !disk.get("DiskType").isString())
+std::string type_of(const fields& disk) {
+    const member* type = disk.find("DiskType");
+    if (type == nullptr || type->type != member::kind::string)
         return {};
-    return compshare::clean_text(disk.get("DiskType").extract<std::string>(), max_quoted_field);
+    return compshare::clean_text(type->text, max_quoted_field);
 }
 
-instance_view parse_instance(const Poco::JSON::Object& host) {
+instance_view parse_instance(const host_record& entry) {
+    const fields& host = entry.members;
     instance_view view;
     view.uhost_id = opt_string(host, "UHostId", "UHostSet[]");
     view.state = compshare::clean_text(opt_string(host, "State", "UHostSet[]"), max_quoted_field);
@@ -87,30 +97,30 @@ instance_view parse_instance(const Poco::JSON::Object& host) {
         throw malformed_response("UHostSet[].Zone is not a zone id");
     // Every instance has a system disk: a reply without one does not describe the instance, and
     // must never be read as "the data disk has left".
-    if (!host.has("DiskSet") || host.isNull("DiskSet"))
+    const member* disk_set = given(host, "DiskSet");
+    if (disk_set == nullptr)
         throw malformed_response(
             "UHostSet[].DiskSet is missing (every instance has a system disk)");
-    const auto disks = host.getArray("DiskSet");
-    if (!disks)
+    if (disk_set->type != member::kind::array)
         throw malformed_response("UHostSet[].DiskSet is not an array");
-    if (disks->size() == 0)
+    if (entry.disks.empty())
         throw malformed_response("UHostSet[].DiskSet is empty (every instance has a system disk)");
-    view.disks.reserve(disks->size());
+    view.disks.reserve(entry.disks.size());
     std::set<std::string> seen;
-    for (std::size_t i = 0; i < disks->size(); ++i) {
-        const auto disk = disks->getObject(static_cast<unsigned>(i));
-        if (!disk)
+    for (const record& disk_entry : entry.disks) {
+        if (!disk_entry.is_object)
             throw malformed_response("UHostSet[].DiskSet[] is not an object");
+        const fields& disk = disk_entry.members;
         disk_view d;
-        d.id = opt_string(*disk, "DiskId", "DiskSet[]");
+        d.id = opt_string(disk, "DiskId", "DiskSet[]");
         if (d.id.empty())
             throw malformed_response("DiskSet[] entry without DiskId");
         if (!seen.insert(d.id).second)
             throw malformed_response("DiskSet lists the same DiskId twice");
-        d.is_boot = parse_is_boot(*disk);
-        d.drive = normalize_drive(opt_string(*disk, "Drive", "DiskSet[]"));
-        d.type = type_of(*disk);
-        d.size_gb = size_of(*disk);
+        d.is_boot = parse_is_boot(disk);
+        d.drive = normalize_drive(opt_string(disk, "Drive", "DiskSet[]"));
+        d.type = type_of(disk);
+        d.size_gb = size_of(disk);
         view.disks.push_back(std::move(d));
     }
     if (std::none_of(view.disks.begin(), view.disks.end(),
@@ -134,26 +144,32 @@ std::string normalize_drive(const std::string& drive) {
     return "/dev/" + drive;
 }
 
-std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
-                                            const std::string& uhost_id) {
-    if (!body.has("UHostSet") || body.isNull("UHostSet")) {
+std::optional<instance_view> parse_describe(std::string_view body, const std::string& uhost_id) {
+    describe_records reply;
+    try {
+        reply = read_describe_records(body);
+    } catch (const actionhost::json::parse_error& e) {
+        // The reader's reasons never quote a value, only a repeated member name.
+        throw malformed_response("the DescribeCompShareInstance reply is not valid JSON (" +
+                                 e.where() + ": " + compshare::clean_text(e.reason(), 100) + ")");
+    }
+    const member* uhost_set = given(reply.top, "UHostSet");
+    if (uhost_set == nullptr) {
         throw malformed_response("the DescribeCompShareInstance reply has no UHostSet");
     }
-    const auto hosts = body.getArray("UHostSet");
-    if (!hosts)
+    if (uhost_set->type != member::kind::array)
         throw malformed_response("UHostSet is not an array");
     std::optional<instance_view> found;
-    for (std::size_t i = 0; i < hosts->size(); ++i) {
-        const auto host = hosts->getObject(static_cast<unsigned>(i));
-        if (!host)
+    for (const host_record& host : reply.hosts) {
+        if (!host.is_object)
             throw malformed_response("UHostSet[] is not an object");
         // Match on the id ourselves: a reply listing other instances must not be mistaken for ours.
-        if (opt_string(*host, "UHostId", "UHostSet[]") != uhost_id)
+        if (opt_string(host.members, "UHostId", "UHostSet[]") != uhost_id)
             continue;
         // Two entries for one instance: which one is true cannot be known.
         if (found)
             throw malformed_response("UHostSet lists the instance twice");
-        found = parse_instance(*host);
+        found = parse_instance(host);
     }
     return found;
 }

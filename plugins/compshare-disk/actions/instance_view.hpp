@@ -4,11 +4,10 @@
 // or a disk listed twice) is malformed: never evidence that a disk left.
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace compshare::detach {
@@ -40,11 +39,11 @@ class malformed_response : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Finds `uhost_id` in the reply's UHostSet. std::nullopt when it is not listed (the instance does
-// not exist in that region/zone). Throws malformed_response, whose message names fields and
-// never quotes a value from the reply.
-std::optional<instance_view> parse_describe(const Poco::JSON::Object& body,
-                                            const std::string& uhost_id);
+// Finds `uhost_id` in the reply's UHostSet, reading the JSON text without a DOM (the fields
+// used are listed in describe_records.cpp). std::nullopt when it is not listed (the instance
+// does not exist in that region/zone). Throws malformed_response, whose message names fields and
+// never quotes a value from the reply (also for text that is not JSON).
+std::optional<instance_view> parse_describe(std::string_view body, const std::string& uhost_id);
 
 // "vdb" -> "/dev/vdb"; "/dev/vdb" unchanged; "" stays "".
 std::string normalize_drive(const std::string& drive);

@@ -1,6 +1,5 @@
 #include "param_reader.hpp"
 
-#include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
 #include <Poco/TextIterator.h>
@@ -63,25 +62,26 @@ void check_client_token(const std::string& value) {
     }
 }
 
-std::string get_string(const Poco::Dynamic::Var& value, const std::string& field) {
-    if (!value.isString())
+using actionhost::json::member;
+
+std::string get_string(const member& value, const std::string& field) {
+    if (value.type != member::kind::string)
         throw invalid_parameter(field, field + " must be a string");
-    return value.extract<std::string>();
+    return value.text;
 }
 
-bool get_bool(const Poco::Dynamic::Var& value, const std::string& field) {
-    if (!value.isBoolean()) {
+bool get_bool(const member& value, const std::string& field) {
+    if (value.type != member::kind::boolean) {
         throw invalid_parameter(field, field + " must be a boolean (true or false)");
     }
-    return value.extract<bool>();
+    return value.boolean;
 }
 
-double get_seconds(const Poco::Dynamic::Var& value, const std::string& field, double min,
-                   double max) {
-    if (!value.isNumeric() || value.isBoolean()) {
+double get_seconds(const member& value, const std::string& field, double min, double max) {
+    if (value.type != member::kind::number) {
         throw invalid_parameter(field, field + " must be a number of seconds");
     }
-    const double seconds = value.convert<double>();
+    const double seconds = value.number.as_double();
     if (!(seconds >= min && seconds <= max)) {  // also refuses NaN
         auto text = [](double v) {
             std::string s = std::to_string(v);
@@ -96,22 +96,22 @@ double get_seconds(const Poco::Dynamic::Var& value, const std::string& field, do
     return seconds;
 }
 
-Poco::JSON::Object::Ptr parse_object(std::string_view json) {
+actionhost::json::object_members parse_object(std::string_view json) {
     if (json.size() > max_params_bytes) {
         throw invalid_parameter("", "params are too large (" + std::to_string(json.size()) +
                                         " bytes; at most " + std::to_string(max_params_bytes) +
                                         ")");
     }
-    Poco::JSON::Object::Ptr object;
+    actionhost::json::object_members object;
     try {
         // The parameters are flat: deep nesting is refused early. The reader's reasons never
         // quote a value (a secret could be one), only a repeated member name.
-        object = actionhost::json::as_object(actionhost::json::parse(json, {false, 8}));
+        object = actionhost::json::read_members(json, {false, 8});
     } catch (const actionhost::json::parse_error& e) {
         throw invalid_parameter("", std::string("params are not valid JSON (") + e.where() + ": " +
                                         e.reason().substr(0, 100) + ")");
     }
-    if (!object)
+    if (!object.is_object)
         throw invalid_parameter("", "params must be a JSON object");
     return object;
 }
@@ -146,27 +146,32 @@ bool is_credential_like_key(std::string_view key) {
 }
 
 param_reader::param_reader(std::string_view json, std::vector<std::string_view> known)
-    : object_(parse_object(json)), known_(std::move(known)) {
-    // Credentials first: the message must say why, and must not quote the value.
-    for (const auto& entry : *object_) {
-        if (is_credential_like_key(entry.first)) {
+    : params_(parse_object(json)), known_(std::move(known)) {
+    const auto is_known = [this](const std::string& key) {
+        return std::find(known_.begin(), known_.end(), key) != known_.end();
+    };
+    // Credentials first (in name order): the message must say why, and must not quote the
+    // value. No known key looks like a credential (a test checks), so only the others are
+    // looked at.
+    for (const auto& entry : params_.members) {
+        if (!is_known(entry.name) && is_credential_like_key(entry.name)) {
             throw invalid_parameter(
-                entry.first,
-                "parameter " + quoted_key(entry.first) +
+                entry.name,
+                "parameter " + quoted_key(entry.name) +
                     " looks like a credential; credentials are never accepted in the action "
                     "parameters (workflow engines keep parameters in their history). Put the "
                     "keys in the instance config, the environment (COMPSHARE_PUBLIC_KEY, "
                     "COMPSHARE_PRIVATE_KEY) or a compshare-cli profile");
         }
     }
-    for (const auto& entry : *object_) {
-        if (std::find(known_.begin(), known_.end(), entry.first) != known_.end())
+    for (const auto& entry : params_.members) {
+        if (is_known(entry.name))
             continue;
         std::string allowed;
         for (auto key : known_)
             allowed += (allowed.empty() ? "" : ", ") + std::string(key);
-        throw invalid_parameter(entry.first, "unknown parameter " + quoted_key(entry.first) +
-                                                 " (allowed: " + allowed + ")");
+        throw invalid_parameter(entry.name, "unknown parameter " + quoted_key(entry.name) +
+                                                " (allowed: " + allowed + ")");
     }
 }
 

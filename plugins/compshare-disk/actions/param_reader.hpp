@@ -3,8 +3,7 @@
 // own params file lists its keys and calls these.
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Object.h>
+#include <actionhost/json/members.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -58,7 +57,7 @@ class param_reader {
   public:
     param_reader(std::string_view json, std::vector<std::string_view> known);
 
-    bool has(const char* key) const { return object_->has(key); }
+    bool has(const char* key) const { return params_.find(key) != nullptr; }
 
     // A required or optional id (1-64 of [A-Za-z0-9._:-]); "" when optional and absent.
     std::string required_id(const char* key) const;
@@ -70,9 +69,9 @@ class param_reader {
     run_controls controls() const;
 
   private:
-    Poco::Dynamic::Var get(const char* key) const { return object_->get(key); }
+    const actionhost::json::member& get(const char* key) const { return *params_.find(key); }
 
-    Poco::JSON::Object::Ptr object_;
+    actionhost::json::object_members params_;  // a flat object: no DOM is built
     std::vector<std::string_view> known_;
 };
 

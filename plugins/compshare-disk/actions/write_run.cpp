@@ -150,7 +150,7 @@ write_end write_run::send_safely(const write_plan& plan) {
     for (int resends = 0;; ++resends) {
         try {
             const auto reply = client_.call(plan.action, plan.request, call_kind::write);
-            accepted(0, reply.body->optValue<std::string>("Action", plan.action + "Response"), "",
+            accepted(0, reply.action.empty() ? plan.action + "Response" : reply.action, "",
                      reply.request_id);
             return write_end::accepted;
         } catch (const api_failure& f) {

@@ -30,8 +30,11 @@ using param_map = std::map<std::string, std::string>;
 enum class call_kind { read, write };
 
 struct api_reply {
-    Poco::JSON::Object::Ptr body;  // the parsed response object; its RetCode is 0
-    std::string request_id;        // X-UCLOUD-REQUEST-UUID ("" when absent)
+    // The response's JSON text: an object whose RetCode is 0 (checked). It may hold secrets
+    // (Describe: Password): read what is needed, never log or return it.
+    std::string body;
+    std::string request_id;  // X-UCLOUD-REQUEST-UUID ("" when absent)
+    std::string action;      // the response's Action ("" when absent or not a string)
 };
 
 enum class failure_kind {

@@ -92,9 +92,9 @@ std::optional<attempt_failure> classify_response(const std::string& action, call
             false, std::nullopt};
     } else {
         try {
-            parsed_response parsed = parse_response(response.body);
+            const parsed_response parsed = parse_response(response.body);
             if (parsed.ret_code == 0) {
-                reply = api_reply{parsed.body, response.request_id};
+                reply = api_reply{response.body, response.request_id, parsed.action};
                 return std::nullopt;
             }
             failed = ret_code_failure(action, write, parsed, response.request_id);

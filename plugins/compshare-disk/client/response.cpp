@@ -1,6 +1,6 @@
 #include "response.hpp"
 
-#include <actionhost/json/reader.hpp>
+#include <actionhost/json/members.hpp>
 
 #include <cmath>
 #include <limits>
@@ -9,14 +9,16 @@ namespace compshare {
 
 namespace {
 
-int ret_code_of(const Poco::Dynamic::Var& value) {
+using actionhost::json::member;
+
+int ret_code_of(const member& value) {
     const auto fits = [](double v) {
         return v == std::floor(v) && v >= std::numeric_limits<int>::min() &&
                v <= std::numeric_limits<int>::max();
     };
-    if (value.isString()) {
+    if (value.type == member::kind::string) {
         // Some gateways quote it ("RetCode":"171"); only plain decimal digits are taken.
-        const auto text = value.extract<std::string>();
+        const auto& text = value.text;
         std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
         if (text.size() == i || text.size() - i > 10)
             throw bad_response_error("RetCode is not a number");
@@ -29,9 +31,9 @@ int ret_code_of(const Poco::Dynamic::Var& value) {
             throw bad_response_error("RetCode is out of range");
         return static_cast<int>(v);
     }
-    if (value.isBoolean() || !value.isNumeric())
+    if (value.type != member::kind::number)
         throw bad_response_error("RetCode is not a number");
-    const double v = value.convert<double>();
+    const double v = value.number.as_double();
     if (!fits(v))
         throw bad_response_error("RetCode is not an integer");
     return static_cast<int>(v);
@@ -62,8 +64,9 @@ parsed_response parse_response(const std::string& body) {
         throw bad_response_error("the response body is empty");
     }
     parsed_response out;
+    actionhost::json::object_members top;
     try {
-        out.body = actionhost::json::as_object(actionhost::json::parse(body));
+        top = actionhost::json::read_members(body);
     } catch (const actionhost::json::parse_error& e) {
         // The reader never quotes a value (Describe bodies hold passwords), only a repeated
         // member name: {"RetCode":1,"RetCode":0} is malformed, not whichever came last.
@@ -71,15 +74,18 @@ parsed_response parse_response(const std::string& body) {
                                  std::to_string(body.size()) + " bytes; " + e.where() + ": " +
                                  clean_text(e.reason(), 100) + ")");
     }
-    if (!out.body)
+    if (!top.is_object)
         throw bad_response_error("the response body is not a JSON object");
-    if (!out.body->has("RetCode") || out.body->isNull("RetCode")) {
+    const member* ret_code = top.find("RetCode");
+    if (ret_code == nullptr || ret_code->type == member::kind::null) {
         throw bad_response_error("the response has no RetCode");
     }
-    out.ret_code = ret_code_of(out.body->get("RetCode"));
-    const auto message = out.body->get("Message");
-    if (message.isString())
-        out.message = clean_text(message.extract<std::string>());
+    out.ret_code = ret_code_of(*ret_code);
+    if (const member* message = top.find("Message");
+        message && message->type == member::kind::string)
+        out.message = clean_text(message->text);
+    if (const member* action = top.find("Action"); action && action->type == member::kind::string)
+        out.action = action->text;
     return out;
 }
 

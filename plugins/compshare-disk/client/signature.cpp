@@ -1,8 +1,12 @@
 #include "signature.hpp"
 
-#include <Poco/DigestEngine.h>
+// OpenSSL's low-level SHA1_* calls: EVP_Digest* would look the algorithm up on every call,
+// which costs more than hashing the ~200 bytes of a request.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include <Poco/JSON/Array.h>
-#include <Poco/SHA1Engine.h>
 
 #include <charconv>
 #include <cmath>
@@ -11,6 +15,20 @@
 namespace compshare {
 
 namespace {
+
+// Lowercase hex of a finished SHA-1 context; the context is wiped (it was fed the key).
+std::string finish_hex(SHA_CTX& context) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1_Final(digest, &context);
+    OPENSSL_cleanse(&context, sizeof context);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex(2 * SHA_DIGEST_LENGTH, '0');
+    for (std::size_t i = 0; i < SHA_DIGEST_LENGTH; ++i) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 0x0F];
+    }
+    return hex;
+}
 
 std::string format_double(double value) {
     if (!std::isfinite(value))
@@ -84,23 +102,25 @@ std::string string_to_sign(const flat_params& params, std::string_view private_k
 }
 
 std::string sha1_hex(std::string_view data) {
-    Poco::SHA1Engine engine;
-    engine.update(data.data(), static_cast<unsigned>(data.size()));
-    return Poco::DigestEngine::digestToHex(engine.digest());
+    SHA_CTX context;
+    SHA1_Init(&context);
+    SHA1_Update(&context, data.data(), data.size());
+    return finish_hex(context);
 }
 
 std::string sign(const flat_params& params, std::string_view private_key) {
     // The same bytes as string_to_sign(), fed to the digest piece by piece: no string holding
     // the private key is built (and left in freed memory).
-    Poco::SHA1Engine engine;
+    SHA_CTX context;
+    SHA1_Init(&context);
     for (const auto& [key, value] : params) {
         if (key == "Signature")
             continue;
-        engine.update(key);
-        engine.update(value);
+        SHA1_Update(&context, key.data(), key.size());
+        SHA1_Update(&context, value.data(), value.size());
     }
-    engine.update(private_key.data(), static_cast<unsigned>(private_key.size()));
-    return Poco::DigestEngine::digestToHex(engine.digest());
+    SHA1_Update(&context, private_key.data(), private_key.size());
+    return finish_hex(context);
 }
 
 }  // namespace compshare

@@ -1,7 +1,7 @@
 // The https half of the transport: the TLS context (trust anchors, verification), the handshake,
 // and what a failed handshake means. It is built as its own module (libcompshare-disk-tls.so,
 // next to the plugin) and loaded only for an https base_url (tls_module.hpp): plain http does
-// not pay for loading OpenSSL (~4 M instructions and ~2 MiB resident at every start).
+// not pay for loading libssl nor for setting up TLS.
 #pragma once
 
 #include <Poco/Exception.h>

@@ -289,29 +289,37 @@ void api_client::transport::apply_timeout(std::chrono::milliseconds timeout) {
     socket_timeout_ = timeout;
 }
 
-void api_client::transport::exchange(Poco::Net::HTTPClientSession& http,
-                                     const std::string& form_body, const std::string& user_agent,
-                                     exchange_phase& phase, http_response& out, bool& keep) {
+Poco::Net::HTTPRequest& api_client::transport::request_for(const std::string& user_agent) {
+    if (request_ && request_user_agent_ == user_agent)
+        return *request_;
     // Plain http through a proxy: the absolute URL, and the credentials for the proxy. (https
     // goes through a CONNECT tunnel, and the proxy sees neither.)
     const bool via_proxy = proxy_ && !endpoint_.secure;
-    Poco::Net::HTTPRequest request(
+    request_ = std::make_unique<Poco::Net::HTTPRequest>(
         Poco::Net::HTTPRequest::HTTP_POST,
         via_proxy ? "http://" + authority(endpoint_.host, endpoint_.port) + endpoint_.path
                   : endpoint_.path,
         Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setHost(endpoint_.host, endpoint_.port);
+    request_->setHost(endpoint_.host, endpoint_.port);
     if (via_proxy)
-        add_proxy_credentials(request);
-    request.setContentType("application/x-www-form-urlencoded");
+        add_proxy_credentials(*request_);
+    request_->setContentType("application/x-www-form-urlencoded");
+    request_->set("User-Agent", user_agent);
+    request_->set("Accept", "application/json");
+    request_->setKeepAlive(true);
+    request_user_agent_ = user_agent;
+    return *request_;
+}
+
+void api_client::transport::exchange(Poco::Net::HTTPClientSession& http,
+                                     const std::string& form_body, const std::string& user_agent,
+                                     exchange_phase& phase, http_response& out, bool& keep) {
+    Poco::Net::HTTPRequest& request = request_for(user_agent);
     request.setContentLength(static_cast<std::streamsize>(form_body.size()));
-    request.set("User-Agent", user_agent);
-    request.set("Accept", "application/json");
     request.set("U-Timestamp-Ms",
                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count()));
-    request.setKeepAlive(true);
 
     std::ostream& os = http.sendRequest(request);
     os.write(form_body.data(), static_cast<std::streamsize>(form_body.size()));

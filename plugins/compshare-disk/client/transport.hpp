@@ -74,6 +74,9 @@ class api_client::transport {
     // transport_error when the proxy refuses, Poco exceptions when the exchange fails.
     void open_tunnel(Poco::Net::StreamSocket& socket);
     void add_proxy_credentials(Poco::Net::HTTPRequest& request) const;
+    // The POST request with its fixed headers, built once and reused: each exchange sets only
+    // Content-Length and U-Timestamp-Ms.
+    Poco::Net::HTTPRequest& request_for(const std::string& user_agent);
     // Sends the request and reads the whole reply into `out`; throws Poco exceptions.
     void exchange(Poco::Net::HTTPClientSession& http, const std::string& form_body,
                   const std::string& user_agent, exchange_phase& phase, http_response& out,
@@ -95,6 +98,8 @@ class api_client::transport {
     // A duplicate of the connection's descriptor, for cancellation (see cancel_guard): made once
     // per connection rather than per request (two syscalls fewer per call); closed by reset().
     int guard_fd_ = -1;
+    std::unique_ptr<Poco::Net::HTTPRequest> request_;  // see request_for()
+    std::string request_user_agent_;
     host_resolver resolver_;
     deadline_watchdog watchdog_;  // declared after what it watches: stopped first
     std::chrono::steady_clock::time_point last_used_;

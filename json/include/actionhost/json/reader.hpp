@@ -12,6 +12,8 @@
 // Errors say where (offset, line, column) and what is wrong.
 #pragma once
 
+#include <actionhost/json/handler.hpp>
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
@@ -51,6 +53,11 @@ Poco::Dynamic::Var parse(std::string_view text, parse_options options = {});
 // The same checks as parse() without building anything: for text that is only passed on (a
 // plugin's result, a log event). Throws parse_error.
 void validate(std::string_view text, parse_options options = {});
+
+// The same checks as parse(), each value reported to `events` as it is read instead of built
+// (handler.hpp): for readers that need a few fields, not a DOM. Throws parse_error, and passes
+// on whatever the handler throws.
+void parse(std::string_view text, handler& events, parse_options options = {});
 
 // What kind of value a parsed Var is, for messages: "an object", "an array", "a string",
 // "a number", "a boolean", "null".

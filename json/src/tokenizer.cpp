@@ -1,0 +1,431 @@
+// The one tokenizer of actionhost::json: every check and every error position is here; parse()
+// to a DOM and validate() are handlers of its events (reader.cpp).
+#include <actionhost/json/handler.hpp>
+#include <actionhost/json/reader.hpp>
+
+#include <actionhost/json_writer.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <set>
+#include <vector>
+
+namespace actionhost::json {
+namespace {
+
+struct failure {
+    std::string reason;
+    std::size_t offset;
+};
+
+// The names of one open object, for the duplicate check: a short list searched in place, a set
+// once the object is large (a hostile document must not make the check quadratic). The views
+// must stay valid while the object is read.
+class member_names {
+  public:
+    void clear() {
+        few_.clear();
+        many_.clear();
+    }
+    // False when the object already has `name`.
+    bool insert(std::string_view name) {
+        if (many_.empty() && few_.size() < list_limit) {
+            if (std::find(few_.begin(), few_.end(), name) != few_.end())
+                return false;
+            few_.reserve(list_limit);  // once per depth and document
+            few_.push_back(name);
+            return true;
+        }
+        if (many_.empty())
+            many_.insert(few_.begin(), few_.end());
+        return many_.insert(name).second;
+    }
+
+  private:
+    static constexpr std::size_t list_limit = 32;
+    std::vector<std::string_view> few_;
+    std::set<std::string_view> many_;
+};
+
+// The bytes where a string's run of plain bytes stops: the quote, the backslash, control
+// characters, and the first byte of a multi-byte UTF-8 sequence (checked on its own).
+constexpr std::array<bool, 256> ends_plain_run = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t c = 0; c < table.size(); ++c)
+        table[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
+    return table;
+}();
+
+class tokenizer {
+  public:
+    tokenizer(std::string_view text, parse_options options, handler& events)
+        : text_(text), options_(options), events_(events) {}
+
+    void document() {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
+            fail_at(
+                "starts with a UTF-8 byte-order mark (EF BB BF), which JSON text must not "
+                "have: save it as UTF-8 without a BOM",
+                0);
+        }
+        // A NUL byte has no place in JSON text; C callers would stop reading at it.
+        if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
+            fail_at("contains a NUL byte", nul);
+        blanks();
+        parse_value(0);
+        blanks();
+        if (pos_ != text_.size())
+            fail("text after the JSON value");
+    }
+
+  private:
+    [[noreturn]] void fail(std::string reason) const { fail_at(std::move(reason), pos_); }
+    [[noreturn]] void fail_at(std::string reason, std::size_t offset) const {
+        throw failure{std::move(reason), offset};
+    }
+    bool at_end() const { return pos_ >= text_.size(); }
+    char peek() const { return at_end() ? '\0' : text_[pos_]; }
+    void expect(char c, const char* what) {
+        if (at_end())
+            fail(std::string("the text ends where ") + what + " was expected");
+        if (text_[pos_] != c)
+            fail(std::string(what) + " expected");
+        ++pos_;
+    }
+    void blanks() {
+        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r'))
+            ++pos_;
+    }
+
+    void parse_value(int depth) {
+        if (at_end())
+            fail("the text ends where a value was expected");
+        switch (peek()) {
+            case '{':
+                return parse_object(depth + 1);
+            case '[':
+                return parse_array(depth + 1);
+            case '"':
+                return events_.string_value(parse_string());
+            case 't':
+                literal("true");
+                return events_.boolean_value(true);
+            case 'f':
+                literal("false");
+                return events_.boolean_value(false);
+            case 'n':
+                literal("null");
+                return events_.null_value();
+            default:
+                return events_.number_value(parse_number());
+        }
+    }
+
+    void enter(int depth) const {
+        if (depth > options_.max_depth)
+            fail("nested deeper than " + std::to_string(options_.max_depth) + " levels");
+    }
+
+    void parse_object(int depth) {
+        enter(depth);
+        ++pos_;  // '{'
+        events_.begin_object();
+        if (closes_at_once('}'))
+            return events_.end_object();
+        // One name list per depth, reused: an object's members are all read before a sibling's.
+        if (names_.size() <= static_cast<std::size_t>(depth))
+            names_.resize(static_cast<std::size_t>(depth) + 1);
+        names_[static_cast<std::size_t>(depth)].clear();
+        for (;;) {
+            blanks();
+            if (peek() != '"' || at_end())
+                fail(at_end() ? "the text ends where a member name was expected"
+                              : "a member name (a string) expected");
+            const std::size_t key_at = pos_;
+            const std::string_view key = parse_string();
+            if (!names_[static_cast<std::size_t>(depth)].insert(kept(key)))
+                fail_at("duplicate member name " + json_quote(key), key_at);
+            events_.member_name(key);
+            blanks();
+            expect(':', "':'");
+            blanks();
+            parse_value(depth);
+            if (!another('}', "',' or '}'"))
+                return events_.end_object();
+        }
+    }
+
+    void parse_array(int depth) {
+        enter(depth);
+        ++pos_;  // '['
+        events_.begin_array();
+        if (closes_at_once(']'))
+            return events_.end_array();
+        for (;;) {
+            blanks();
+            parse_value(depth);
+            if (!another(']', "',' or ']'"))
+                return events_.end_array();
+        }
+    }
+
+    // Right after '{' or '[': true, and past it, when `close` follows at once (empty).
+    bool closes_at_once(char close) {
+        blanks();
+        if (at_end() || peek() != close)
+            return false;
+        ++pos_;
+        return true;
+    }
+
+    // After a member or an element: true past a ',' (another one follows), false past `close`.
+    bool another(char close, const char* what) {
+        blanks();
+        if (!at_end() && peek() == ',') {
+            ++pos_;
+            return true;
+        }
+        expect(close, what);
+        return false;
+    }
+
+    unsigned hex4() {
+        unsigned value = 0;
+        for (int i = 0; i < 4; ++i, ++pos_) {
+            const char c = peek();
+            unsigned digit = 0;
+            if (c >= '0' && c <= '9')
+                digit = static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                digit = static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                digit = static_cast<unsigned>(c - 'A' + 10);
+            else
+                fail(at_end() ? "the text ends inside a \\u escape" : "\\u needs four hex digits");
+            value = value * 16 + digit;
+        }
+        return value;
+    }
+
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    // A \u escape after the backslash and the 'u' (a surrogate pair takes two).
+    unsigned unicode_escape(std::size_t escape_at) {
+        const unsigned unit = hex4();
+        if (unit >= 0xDC00 && unit <= 0xDFFF)
+            fail_at("a lone UTF-16 low surrogate (\\u escape) is not a character", escape_at);
+        if (unit < 0xD800 || unit > 0xDBFF)
+            return unit;
+        if (text_.substr(pos_, 2) != "\\u")
+            fail_at("a lone UTF-16 high surrogate (\\u escape) is not a character", escape_at);
+        pos_ += 2;
+        const unsigned low = hex4();
+        if (low < 0xDC00 || low > 0xDFFF)
+            fail_at("a lone UTF-16 high surrogate (\\u escape) is not a character", escape_at);
+        return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+    }
+
+    // A member name that stays valid for the whole document: the text's own bytes, or a copy
+    // of a name that had escapes (decoded in scratch_, which the next string overwrites).
+    std::string_view kept(std::string_view name) {
+        if (name.data() >= text_.data() && name.data() < text_.data() + text_.size())
+            return name;
+        return decoded_names_.emplace_back(name);
+    }
+
+    // The decoded string: a view of the text itself when it has no escape (the usual case),
+    // else of scratch_, valid until the next string is read.
+    std::string_view parse_string() {
+        ++pos_;  // '"'
+        const std::size_t start = pos_;
+        bool decoded = false;  // an escape was met: the string so far is in scratch_
+        for (;;) {
+            // The run of plain bytes at once.
+            const std::size_t run = pos_;
+            while (!at_end() && !ends_plain_run[static_cast<unsigned char>(text_[pos_])])
+                ++pos_;
+            if (decoded)
+                scratch_.append(text_.data() + run, pos_ - run);
+            if (at_end())
+                fail("the text ends inside a string");
+            const auto c = static_cast<unsigned char>(text_[pos_]);
+            if (c == '"') {
+                ++pos_;
+                return decoded ? std::string_view(scratch_) : text_.substr(start, pos_ - 1 - start);
+            }
+            if (c < 0x20)
+                fail("a control character inside a string must be escaped");
+            if (c >= 0x80) {
+                const std::size_t len = utf8_sequence_length(text_, pos_);
+                if (len == 0)
+                    fail("invalid UTF-8 (JSON text is UTF-8)");
+                if (decoded)
+                    scratch_.append(text_.data() + pos_, len);
+                pos_ += len;
+                continue;
+            }
+            if (!decoded) {
+                scratch_.assign(text_.data() + start, pos_ - start);
+                decoded = true;
+            }
+            escape();
+        }
+    }
+
+    // One escape, from its backslash, appended to scratch_.
+    void escape() {
+        const std::size_t escape_at = pos_;
+        ++pos_;  // '\\'
+        const char e = peek();
+        if (at_end())
+            fail("the text ends inside a string");
+        ++pos_;
+        switch (e) {
+            case '"':
+            case '\\':
+            case '/':
+                scratch_ += e;
+                break;
+            case 'b':
+                scratch_ += '\b';
+                break;
+            case 'f':
+                scratch_ += '\f';
+                break;
+            case 'n':
+                scratch_ += '\n';
+                break;
+            case 'r':
+                scratch_ += '\r';
+                break;
+            case 't':
+                scratch_ += '\t';
+                break;
+            case 'u':
+                append_utf8(scratch_, unicode_escape(escape_at));
+                break;
+            default:
+                fail_at("invalid escape in a string", escape_at + 1);
+        }
+    }
+
+    void literal(std::string_view word) {
+        for (const char c : word) {
+            if (at_end() || peek() != c)
+                fail("invalid literal (true, false, null, a number, a string, '{' or '[')");
+            ++pos_;
+        }
+    }
+
+    void digits() {
+        if (at_end() || peek() < '0' || peek() > '9')
+            fail("a digit expected");
+        while (!at_end() && peek() >= '0' && peek() <= '9')
+            ++pos_;
+    }
+
+    json::number parse_number() {
+        const std::size_t start = pos_;
+        if (peek() == '-')
+            ++pos_;
+        if (at_end() || peek() < '0' || peek() > '9')
+            fail("invalid value (a number, a string, true, false, null, '{' or '[' expected)");
+        if (peek() == '0')
+            ++pos_;
+        else
+            digits();
+        bool integral = true;
+        if (!at_end() && peek() == '.') {
+            ++pos_;
+            digits();
+            integral = false;
+        }
+        if (!at_end() && (peek() == 'e' || peek() == 'E')) {
+            ++pos_;
+            if (!at_end() && (peek() == '+' || peek() == '-'))
+                ++pos_;
+            digits();
+            integral = false;
+        }
+        const char* first = text_.data() + start;
+        const char* last = text_.data() + pos_;
+        json::number out;
+        if (integral) {
+            if (std::from_chars(first, last, out.integer).ec == std::errc())
+                return out;
+            if (*first != '-' &&
+                std::from_chars(first, last, out.unsigned_integer).ec == std::errc()) {
+                out.type = json::number::kind::unsigned_integer;
+                return out;
+            }
+        }
+        out.type = json::number::kind::floating;
+        const auto [end, ec] = std::from_chars(first, last, out.floating);
+        if (ec != std::errc() || end != last)
+            fail_at("a number beyond the range of a double", start);
+        return out;
+    }
+
+    std::string_view text_;
+    parse_options options_;
+    handler& events_;
+    std::size_t pos_ = 0;
+    std::string scratch_;                    // a string with escapes, decoded
+    std::deque<std::string> decoded_names_;  // names with escapes, for names_ (stable)
+    std::vector<member_names> names_;        // by depth: the names of the object open there
+};
+
+}  // namespace
+
+parse_error::parse_error(std::string reason, std::size_t offset, std::size_t line,
+                         std::size_t column)
+    : std::runtime_error("invalid JSON at line " + std::to_string(line) + ", column " +
+                         std::to_string(column) + ": " + reason),
+      reason_(std::move(reason)),
+      offset_(offset),
+      line_(line),
+      column_(column) {}
+
+std::string parse_error::where() const {
+    return "line " + std::to_string(line_) + ", column " + std::to_string(column_);
+}
+
+void parse(std::string_view text, handler& events, parse_options options) {
+    try {
+        tokenizer(text, options, events).document();
+    } catch (const failure& f) {
+        std::size_t line = 1;
+        std::size_t column = 1;
+        for (std::size_t i = 0; i < f.offset && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        throw parse_error(f.reason, f.offset, line, column);
+    }
+}
+
+}  // namespace actionhost::json
