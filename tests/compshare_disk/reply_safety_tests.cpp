@@ -86,11 +86,12 @@ TEST_CASE("compshare_disk lying replies: at the precheck, never already_detached
 TEST_CASE("compshare_disk lying replies: polls without the system disk never confirm a detach",
           "[replies]") {
     // The detach takes a minute; every poll is answered with an instance that has no DiskSet.
+    // The wait is long enough for a poll even on a loaded machine.
     server emu(emulator_options("", 60000));
     emu.add_fault(describe_reply_fault(stopped_host_json(""), 1000));
     plugin_instance plugin(plugin_config(emu));
     const auto r = plugin.invoke(detach_params(
-        stopped_host, data1, R"("Precheck":false,"Device":"/dev/vdb","WaitTimeoutSeconds":0.6)"));
+        stopped_host, data1, R"("Precheck":false,"Device":"/dev/vdb","WaitTimeoutSeconds":1.5)"));
     INFO(r.json);
     CHECK(r.status == AH_TIMEOUT);
     CHECK(r.error_type() == "WaitTimeout");
@@ -105,7 +106,7 @@ TEST_CASE("compshare_disk lying replies: polls without the system disk never con
     CHECK(plugin.events_named("poll").empty());  // no read was taken as evidence
     CHECK_THAT(r.result->getValue<std::string>("message"),
                Catch::StartsWith("udisk-emu-data1 could not be confirmed detached from "
-                                 "uhost-emu-stopped within 0.6 s (") &&
+                                 "uhost-emu-stopped within 1.5 s (") &&
                    Catch::Contains(", none usable); last poll failure: polling "
                                    "uhost-emu-stopped: malformed DescribeCompShareInstance reply"));
     CHECK(emu.accepted(detach) == 1);
