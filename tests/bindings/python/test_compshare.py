@@ -99,7 +99,8 @@ def test_timeout_while_waiting(compshare):
     with make_emulator(detach_delay_ms=600000) as emu:
         with compshare.instance(config_for(emu)) as instance:
             with pytest.raises(actionhost.ActionTimeout) as raised:
-                instance.invoke("detach", detach_params(WaitTimeoutSeconds=3600), timeout=0.5)
+                # 2 s: room for the precheck and the detach on a loaded machine before the timeout.
+                instance.invoke("detach", detach_params(WaitTimeoutSeconds=3600), timeout=2)
     assert raised.value.type == "Timeout"
     assert raised.value.result["detach_sent"] is True
 
