@@ -95,7 +95,8 @@ api_reply api_client::call(const std::string& action, const param_map& params, c
     param_views request;
     request.reserve(params.size() + 4);
     bool has_project = false;
-    for (const auto& [key, value] : params) {
+    for (const auto& [name, value] : params) {
+        const std::string_view key = name;  // compared by length first
         if (value.empty() || key == "Signature" || key == "Action" || key == "PublicKey")
             continue;
         has_project = has_project || key == "ProjectId";
