@@ -74,8 +74,8 @@ print("  ours  %7.1f k   target <= 40 k: %s" % (k(ours), "met" if k(ours) <= 40 
 if breakdown:
     pieces = [
         ("params (parse_detach_params)", "parse_detach_params("),
-        ("signature (sign)", "compshare::sign("),
-        ("form (form_encode)", "compshare::form_encode("),
+        ("signature (sign)", "compshare::sign"),
+        ("form (form_encode)", "compshare::form_encode"),
         ("transport::post (incl. poco)", "transport::post("),
         ("reply (parse_response)", "compshare::parse_response("),
         ("result (to_outcome)", "to_outcome("),

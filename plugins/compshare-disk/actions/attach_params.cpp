@@ -7,11 +7,11 @@ namespace compshare::detach {
 
 attach_params parse_attach_params(std::string_view json, const std::string& default_region,
                                   bool require_region) {
-    std::vector<std::string_view> known = {"Region",   "Zone",         "UHostId",
-                                           "UDiskId",  "DataDiskType", "EnableCrossPodAttach",
-                                           "ProjectId"};
-    known.insert(known.end(), std::begin(run_control_keys), std::end(run_control_keys));
-    const param_reader in(json, std::move(known));
+    // Built once: the reader only looks the keys up.
+    static const auto known =
+        with_run_controls({"Region", "Zone", "UHostId", "UDiskId", "DataDiskType",
+                           "EnableCrossPodAttach", "ProjectId"});
+    const param_reader in(json, known);
 
     attach_params p;
     p.region = in.region(default_region, require_region);

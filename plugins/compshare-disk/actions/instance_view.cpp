@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 namespace compshare::detach {
 namespace {
@@ -33,10 +32,8 @@ std::string opt_string(const fields& object, const char* key, const char* where)
     return value->text;
 }
 
-bool equals_ignore_case(const std::string& a, const char* b) {
-    const std::string other(b);
-    return a.size() == other.size() &&
-           std::equal(a.begin(), a.end(), other.begin(), [](char x, char y) {
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
@@ -106,7 +103,6 @@ instance_view parse_instance(const host_record& entry) {
     if (entry.disks.empty())
         throw malformed_response("UHostSet[].DiskSet is empty (every instance has a system disk)");
     view.disks.reserve(entry.disks.size());
-    std::set<std::string> seen;
     for (const record& disk_entry : entry.disks) {
         if (!disk_entry.is_object)
             throw malformed_response("UHostSet[].DiskSet[] is not an object");
@@ -115,14 +111,20 @@ instance_view parse_instance(const host_record& entry) {
         d.id = opt_string(disk, "DiskId", "DiskSet[]");
         if (d.id.empty())
             throw malformed_response("DiskSet[] entry without DiskId");
-        if (!seen.insert(d.id).second)
-            throw malformed_response("DiskSet lists the same DiskId twice");
         d.is_boot = parse_is_boot(disk);
         d.drive = normalize_drive(opt_string(disk, "Drive", "DiskSet[]"));
         d.type = type_of(disk);
         d.size_gb = size_of(disk);
         view.disks.push_back(std::move(d));
     }
+    // Sorted views of the ids: no set of copies for a dozen disks.
+    std::vector<std::string_view> ids;
+    ids.reserve(view.disks.size());
+    for (const disk_view& d : view.disks)
+        ids.emplace_back(d.id);
+    std::sort(ids.begin(), ids.end());
+    if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
+        throw malformed_response("DiskSet lists the same DiskId twice");
     if (std::none_of(view.disks.begin(), view.disks.end(),
                      [](const disk_view& d) { return d.is_boot; })) {
         throw malformed_response("UHostSet[].DiskSet lists no system disk");

@@ -27,7 +27,7 @@ bool is_id_char(char c) {
 
 // Resource ids (UHostId, UDiskId, Region, Zone, ProjectId): 1-64 of [A-Za-z0-9._:-], so no
 // whitespace, no control characters and nothing that needs escaping anywhere.
-void check_id(const std::string& field, const std::string& value) {
+void check_id(const std::string& field, std::string_view value) {
     if (value.empty())
         throw invalid_parameter(field, field + " must not be empty");
     if (value.size() > max_id_length) {
@@ -64,15 +64,16 @@ void check_client_token(const std::string& value) {
 
 using actionhost::json::member;
 
-std::string get_string(const member& value, const std::string& field) {
+// The field names are literals: a std::string of one is made only for an error.
+const std::string& get_string(const member& value, const char* field) {
     if (value.type != member::kind::string)
-        throw invalid_parameter(field, field + " must be a string");
+        throw invalid_parameter(field, std::string(field) + " must be a string");
     return value.text;
 }
 
-bool get_bool(const member& value, const std::string& field) {
+bool get_bool(const member& value, const char* field) {
     if (value.type != member::kind::boolean) {
-        throw invalid_parameter(field, field + " must be a boolean (true or false)");
+        throw invalid_parameter(field, std::string(field) + " must be a boolean (true or false)");
     }
     return value.boolean;
 }
@@ -145,16 +146,16 @@ bool is_credential_like_key(std::string_view key) {
     return false;
 }
 
-param_reader::param_reader(std::string_view json, std::vector<std::string_view> known)
-    : params_(parse_object(json)), known_(std::move(known)) {
-    const auto is_known = [this](const std::string& key) {
-        return std::find(known_.begin(), known_.end(), key) != known_.end();
-    };
+param_reader::param_reader(std::string_view json, const std::vector<std::string_view>& known)
+    : params_(parse_object(json)) {
     // Credentials first (in name order): the message must say why, and must not quote the
     // value. No known key looks like a credential (a test checks), so only the others are
-    // looked at.
+    // looked at. Then the first unknown key, in name order.
+    const std::string* unknown = nullptr;
     for (const auto& entry : params_.members) {
-        if (!is_known(entry.name) && is_credential_like_key(entry.name)) {
+        if (std::find(known.begin(), known.end(), std::string_view(entry.name)) != known.end())
+            continue;
+        if (is_credential_like_key(entry.name)) {
             throw invalid_parameter(
                 entry.name,
                 "parameter " + quoted_key(entry.name) +
@@ -163,35 +164,40 @@ param_reader::param_reader(std::string_view json, std::vector<std::string_view> 
                     "keys in the instance config, the environment (COMPSHARE_PUBLIC_KEY, "
                     "COMPSHARE_PRIVATE_KEY) or a compshare-cli profile");
         }
+        if (unknown == nullptr)
+            unknown = &entry.name;
     }
-    for (const auto& entry : params_.members) {
-        if (is_known(entry.name))
-            continue;
+    if (unknown != nullptr) {
         std::string allowed;
-        for (auto key : known_)
+        for (auto key : known)
             allowed += (allowed.empty() ? "" : ", ") + std::string(key);
-        throw invalid_parameter(entry.name, "unknown parameter " + quoted_key(entry.name) +
-                                                " (allowed: " + allowed + ")");
+        throw invalid_parameter(
+            *unknown, "unknown parameter " + quoted_key(*unknown) + " (allowed: " + allowed + ")");
     }
 }
 
 std::string param_reader::required_id(const char* key) const {
-    if (!has(key))
+    const member* value = params_.find(key);
+    if (value == nullptr)
         throw invalid_parameter(key, std::string(key) + " is required");
-    return optional_id(key);
+    return id_of(*value, key);
 }
 
 std::string param_reader::optional_id(const char* key) const {
-    if (!has(key))
-        return {};
-    auto value = get_string(get(key), key);
-    check_id(key, value);
-    return value;
+    const member* value = params_.find(key);
+    return value == nullptr ? std::string() : id_of(*value, key);
+}
+
+std::string param_reader::id_of(const member& value, const char* key) {
+    const std::string& text = get_string(value, key);
+    if (!is_valid_id(text))
+        check_id(key, text);  // says why
+    return text;
 }
 
 std::string param_reader::region(const std::string& default_region, bool required) const {
-    if (has("Region"))
-        return optional_id("Region");
+    if (const member* value = params_.find("Region"))
+        return id_of(*value, "Region");
     if (default_region.empty() && required) {
         throw invalid_parameter("Region",
                                 "Region is required (give Region, or set region in the "
@@ -201,13 +207,15 @@ std::string param_reader::region(const std::string& default_region, bool require
 }
 
 std::string param_reader::string(const char* key) const {
-    return has(key) ? get_string(get(key), key) : std::string();
+    const member* value = params_.find(key);
+    return value == nullptr ? std::string() : get_string(*value, key);
 }
 
 std::optional<bool> param_reader::optional_bool(const char* key) const {
-    if (!has(key))
+    const member* value = params_.find(key);
+    if (value == nullptr)
         return std::nullopt;
-    return get_bool(get(key), key);
+    return get_bool(*value, key);
 }
 
 run_controls param_reader::controls() const {

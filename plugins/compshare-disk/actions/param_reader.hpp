@@ -6,6 +6,8 @@
 #include <actionhost/json/members.hpp>
 
 #include <cstddef>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,12 +52,20 @@ struct run_controls {
 inline constexpr std::string_view run_control_keys[] = {
     "Wait", "DryRun", "Precheck", "ClientToken", "WaitTimeoutSeconds", "PollIntervalSeconds"};
 
+// An action's own keys followed by run_control_keys.
+inline std::vector<std::string_view> with_run_controls(
+    std::initializer_list<std::string_view> own) {
+    std::vector<std::string_view> keys(own);
+    keys.insert(keys.end(), std::begin(run_control_keys), std::end(run_control_keys));
+    return keys;
+}
+
 // A parsed params object with the action's known keys: refuses a blob over max_params_bytes,
 // invalid JSON, a non-object, then credential-like keys (before anything else, without quoting
 // the value), then keys not in `known`.
 class param_reader {
   public:
-    param_reader(std::string_view json, std::vector<std::string_view> known);
+    param_reader(std::string_view json, const std::vector<std::string_view>& known);
 
     bool has(const char* key) const { return params_.find(key) != nullptr; }
 
@@ -69,10 +79,11 @@ class param_reader {
     run_controls controls() const;
 
   private:
-    const actionhost::json::member& get(const char* key) const { return *params_.find(key); }
+    using member = actionhost::json::member;
+    const member& get(const char* key) const { return *params_.find(key); }
+    static std::string id_of(const member& value, const char* key);
 
     actionhost::json::object_members params_;  // a flat object: no DOM is built
-    std::vector<std::string_view> known_;
 };
 
 // The rule of the id parameters (1-64 of [A-Za-z0-9._:-]): also applied to the service's Zone,

@@ -76,7 +76,7 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
 
 api_client::~api_client() = default;
 
-api_reply api_client::call(const std::string& action, param_map params, call_kind kind,
+api_reply api_client::call(const std::string& action, const param_map& params, call_kind kind,
                            std::optional<std::chrono::steady_clock::time_point> deadline) {
     using std::chrono::milliseconds;
     using std::chrono::steady_clock;
@@ -88,17 +88,32 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
     };
     auto& cancel = host_.cancellation();
 
-    params.erase("Signature");
-    // An empty value means "not given" (the Go SDK's form encoder drops them too), so an unset
+    // The signed request, as views (nothing copied): the caller's parameters but Signature,
+    // Action and PublicKey, which are ours; ProjectId from the settings when not given. An
+    // empty value means "not given" (the Go SDK's form encoder drops them too), so an unset
     // optional parameter is neither sent nor signed.
-    for (auto it = params.begin(); it != params.end();) {
-        it = it->second.empty() ? params.erase(it) : std::next(it);
+    param_views request;
+    request.reserve(params.size() + 4);
+    bool has_project = false;
+    for (const auto& [name, value] : params) {
+        const std::string_view key = name;  // compared by length first
+        if (value.empty() || key == "Signature" || key == "Action" || key == "PublicKey")
+            continue;
+        has_project = has_project || key == "ProjectId";
+        request.emplace_back(key, value);
     }
-    params["Action"] = action;
-    params["PublicKey"] = settings_.public_key;
-    if (!settings_.project_id.empty() && params.count("ProjectId") == 0) {
-        params["ProjectId"] = settings_.project_id;
-    }
+    request.emplace_back("Action", action);
+    request.emplace_back("PublicKey", settings_.public_key);
+    if (!settings_.project_id.empty() && !has_project)
+        request.emplace_back("ProjectId", settings_.project_id);
+    const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    std::sort(request.begin(), request.end(), by_key);
+    // Signed once: nothing in it changes between attempts.
+    const std::string signature = sign_views(request, settings_.private_key.view());
+    const std::pair<std::string_view, std::string_view> signature_param{"Signature", signature};
+    request.insert(std::lower_bound(request.begin(), request.end(), signature_param, by_key),
+                   signature_param);
+    const std::string body = form_encode_views(request);
 
     for (int attempt = 1;; ++attempt) {
         if (cancel.requested()) {
@@ -116,10 +131,6 @@ api_reply api_client::call(const std::string& action, param_map params, call_kin
             throw f;
         }
 
-        // Re-signed every attempt, as the SDKs do.
-        params["Signature"] = sign(params, settings_.private_key.view());
-        const std::string body = form_encode(params);
-        params.erase("Signature");
         ++stats_.api_calls;
         const int connections_before = transport_->connections_opened();
 

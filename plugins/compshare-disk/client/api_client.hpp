@@ -91,7 +91,7 @@ class api_client {
     // With a deadline, no attempt waits for an answer past it (each attempt's timeout is cut to
     // the time left) and no retry starts that could not finish before it; a call that runs out
     // of time throws a retryable network failure with reason "deadline".
-    api_reply call(const std::string& action, param_map params, call_kind kind,
+    api_reply call(const std::string& action, const param_map& params, call_kind kind,
                    std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
     const call_stats& stats() const noexcept { return stats_; }

@@ -108,7 +108,10 @@ std::string sha1_hex(std::string_view data) {
     return finish_hex(context);
 }
 
-std::string sign(const flat_params& params, std::string_view private_key) {
+namespace {
+
+template <class Params>
+std::string sign_pairs(const Params& params, std::string_view private_key) {
     // The same bytes as string_to_sign(), fed to the digest piece by piece: no string holding
     // the private key is built (and left in freed memory).
     SHA_CTX context;
@@ -121,6 +124,16 @@ std::string sign(const flat_params& params, std::string_view private_key) {
     }
     SHA1_Update(&context, private_key.data(), private_key.size());
     return finish_hex(context);
+}
+
+}  // namespace
+
+std::string sign(const flat_params& params, std::string_view private_key) {
+    return sign_pairs(params, private_key);
+}
+
+std::string sign_views(const param_views& params, std::string_view private_key) {
+    return sign_pairs(params, private_key);
 }
 
 }  // namespace compshare

@@ -3,6 +3,8 @@
 // sections 2 and 3.
 #pragma once
 
+#include "form_encoding.hpp"
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
@@ -33,5 +35,6 @@ std::string sha1_hex(std::string_view data);
 // The Signature parameter for `params` (which must already hold PublicKey and must not hold
 // Signature; a Signature entry is ignored).
 std::string sign(const flat_params& params, std::string_view private_key);
+std::string sign_views(const param_views& params, std::string_view private_key);  // sorted by key
 
 }  // namespace compshare
