@@ -25,7 +25,8 @@ while [ $# -gt 0 ]; do
     --calls) calls="$2"; shift 2 ;;
     --breakdown) breakdown=1; shift ;;
     --smoke) calls=20; shift ;;
-    *) echo "instructions.sh: unknown option $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "instructions.sh: unknown option $1 (--bench PATH, --plugin PATH, --calls N, --breakdown, --smoke)" >&2; exit 2 ;;
   esac
 done
 bench_need valgrind callgrind_annotate nginx python3
