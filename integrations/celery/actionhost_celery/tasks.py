@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional
 
 import actionhost
 from actionhost import exit_codes
+from actionhost._abi import AH_TIMEOUT  # the binding's one copy of plugin_api.h's statuses
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_shutdown
@@ -23,7 +24,6 @@ from .rate_limit import RegionRateLimiter
 from .retry_policy import backoff_seconds, should_retry
 
 TASK_NAME = "actionhost.run_action"
-AH_TIMEOUT = 5  # the ah_status of a timed-out invocation (plugin_api.h)
 # Per process, like the plugin instances: its Redis connection is opened on first use, so a
 # forked pool process opens its own.
 _rate_limiter = RegionRateLimiter(app.actionhost_settings)  # type: ignore[attr-defined]
