@@ -15,9 +15,11 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 using compshare::api_client;
 using compshare::api_failure;
@@ -47,6 +49,7 @@ compshare::retry_policy fast_retries() {
 
 struct seen_request {
     std::string method, uri, content_type, user_agent, timestamp;
+    std::vector<std::string> header_names;  // in the order sent
     std::map<std::string, std::string> params;
 };
 
@@ -63,6 +66,8 @@ TEST_CASE("compshare_client request shape: POST form, headers, signature",
         r.content_type = request.getContentType();
         r.user_agent = request.get("User-Agent", "");
         r.timestamp = request.get("U-Timestamp-Ms", "");
+        for (const auto& header : request)
+            r.header_names.push_back(header.first);
         Poco::Net::HTMLForm form(request, request.stream());
         for (const auto& [k, v] : form)
             r.params[k] = v;
@@ -95,6 +100,10 @@ TEST_CASE("compshare_client request shape: POST form, headers, signature",
     CHECK(r.uri == "/");
     CHECK(r.content_type == "application/x-www-form-urlencoded");
     CHECK(r.user_agent == "actionhost/9.9 compshare-disk/1.2.3");
+    // Only these headers: keep-alive is HTTP/1.1's default (the connection is still reused, see
+    // the keep-alive test), and the API answers JSON without an Accept.
+    CHECK(r.header_names == std::vector<std::string>{"Host", "Content-Type", "User-Agent",
+                                                     "Content-Length", "U-Timestamp-Ms"});
     const long long stamp = std::stoll(r.timestamp);
     CHECK(stamp >= before);
     CHECK(stamp <= before + 60000);

@@ -303,10 +303,11 @@ Poco::Net::HTTPRequest& api_client::transport::request_for(const std::string& us
     request_->setHost(endpoint_.host, endpoint_.port);
     if (via_proxy)
         add_proxy_credentials(*request_);
+    // Only what the API and proxies need, and good manners: each header is written twice per
+    // request by Poco (once to count the bytes). No "Connection: Keep-Alive": it is HTTP/1.1's
+    // default. No "Accept": the API answers JSON whatever is asked.
     request_->setContentType("application/x-www-form-urlencoded");
     request_->set("User-Agent", user_agent);
-    request_->set("Accept", "application/json");
-    request_->setKeepAlive(true);
     request_user_agent_ = user_agent;
     return *request_;
 }
