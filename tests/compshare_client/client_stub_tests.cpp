@@ -158,6 +158,46 @@ TEST_CASE("compshare_client an oversized response body is a bad response",
     CHECK(client.stats().connections_opened == 2);
 }
 
+TEST_CASE("compshare_client a chunked response body is read whole", "[compshare_client][stub]") {
+    // No Content-Length: the body is read in pieces to its last chunk, and the connection stays.
+    const std::string pad(20000, 'p');
+    test_support::stub_server server([&](auto&, auto& response) {
+        response.setChunkedTransferEncoding(true);
+        response.setContentType("application/json");
+        std::ostream& out = response.send();
+        out << R"({"RetCode":0,"Pad":")";
+        out.flush();
+        out << pad << R"("})";
+        out.flush();
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    for (int i = 0; i < 2; ++i) {
+        const auto reply = client.call("X", {}, call_kind::read);
+        CHECK(reply.body == R"({"RetCode":0,"Pad":")" + pad + R"("})");
+    }
+    CHECK(client.stats().connections_opened == 1);
+}
+
+TEST_CASE("compshare_client a chunked body is read by its chunks, not a Content-Length beside it",
+          "[compshare_client][stub]") {
+    // A server that sends both (RFC 9112: Transfer-Encoding wins): the whole body is read, so
+    // nothing of it is left on the kept connection to be taken for the next reply.
+    const std::string body = R"({"RetCode":0,"Pad":"0123456789"})";
+    test_support::stub_server server([&](auto&, auto& response) {
+        response.setChunkedTransferEncoding(true);
+        response.set("Content-Length", "5");
+        response.setContentType("application/json");
+        std::ostream& out = response.send();
+        out << body;
+        out.flush();
+    });
+    test_support::test_host host;
+    api_client client(stub_settings(server.base_url()), host.host(), fast_retries());
+    for (int i = 0; i < 2; ++i)
+        CHECK(client.call("X", {}, call_kind::read).body == body);
+}
+
 TEST_CASE("compshare_client base URL path is kept", "[compshare_client][stub]") {
     std::string uri;
     test_support::stub_server server([&](auto& request, auto& response) {

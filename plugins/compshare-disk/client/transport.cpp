@@ -91,6 +91,25 @@ class request_cancel_guard {
     int fd_;
 };
 
+// Reads a reply body: a body of known length (`length`, UNKNOWN_CONTENT_LENGTH when none) up
+// to max_body in one read; otherwise (chunked, or until the connection closes, or too large)
+// in pieces, stopping once the body exceeds max_body.
+void read_body(std::istream& is, Poco::Int64 length, std::string& body) {
+    if (length >= 0 && length <= static_cast<Poco::Int64>(max_body)) {
+        body.resize(static_cast<std::size_t>(length));
+        is.read(body.data(), static_cast<std::streamsize>(length));
+        body.resize(static_cast<std::size_t>(is.gcount()));
+        return;
+    }
+    char buffer[8192];
+    while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
+        body.append(buffer, static_cast<std::size_t>(is.gcount()));
+        if (body.size() > max_body) {
+            break;
+        }
+    }
+}
+
 // host:port as a URL or CONNECT has it: an IPv6 address in brackets.
 std::string authority(const std::string& host, std::uint16_t port) {
     const bool ipv6 = host.find(':') != std::string::npos;
@@ -334,36 +353,41 @@ void api_client::transport::exchange(Poco::Net::HTTPClientSession& http,
     }
     phase = exchange_phase::receiving;
 
-    Poco::Net::HTTPResponse response;
-    std::istream& is = http.receiveResponse(response);
-    char buffer[8192];
-    while (is.read(buffer, sizeof buffer) || is.gcount() > 0) {
-        out.body.append(buffer, static_cast<std::size_t>(is.gcount()));
-        if (out.body.size() > max_body) {
-            break;
-        }
-    }
+    std::istream& is = http.receiveResponse(response_);
+    // The body's length as Poco's stream reads it: a chunked body by its chunks, whatever a
+    // Content-Length beside it says (else a longer body would be left on the connection).
+    const Poco::Int64 length = response_.getChunkedTransferEncoding()
+                                   ? Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH
+                                   : response_.getContentLength64();
+    read_body(is, length, out.body);
     if (is.bad()) {
         if (const auto* e = http.networkException()) {
             e->rethrow();
         }
         throw Poco::IOException("cannot read the response body");
     }
-    if (response.hasContentLength() && out.body.size() <= max_body &&
-        static_cast<Poco::Int64>(out.body.size()) < response.getContentLength64()) {
+    if (length != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && out.body.size() <= max_body &&
+        static_cast<Poco::Int64>(out.body.size()) < length) {
         // Poco ends a fixed-length body quietly when the connection closes early.
         throw Poco::IOException("the connection closed before the end of the response");
     }
-    out.status = static_cast<int>(response.getStatus());
-    out.reason_phrase = response.getReason();
-    out.request_id = response.get("X-UCLOUD-REQUEST-UUID", "");
-    const std::string retry_after = response.get("Retry-After", "");
-    if (!retry_after.empty() && retry_after.size() <= 5 &&
-        retry_after.find_first_not_of("0123456789") == std::string::npos) {
-        out.retry_after = std::chrono::seconds(std::stoi(retry_after));
+    out.status = static_cast<int>(response_.getStatus());
+    out.reason_phrase = response_.getReason();
+    // Poco looks headers up by const std::string&: names made once, not from a literal per call.
+    static const std::string request_id_header = "X-UCLOUD-REQUEST-UUID";
+    static const std::string retry_after_header = "Retry-After";
+    static const std::string none;
+    out.request_id = response_.get(request_id_header, none);
+    if (out.status / 100 != 2) {
+        // Only a refusal (429, 503) carries a Retry-After worth reading.
+        const std::string& retry_after = response_.get(retry_after_header, none);
+        if (!retry_after.empty() && retry_after.size() <= 5 &&
+            retry_after.find_first_not_of("0123456789") == std::string::npos) {
+            out.retry_after = std::chrono::seconds(std::stoi(retry_after));
+        }
     }
     // An unread rest of a body would be taken for the next response: drop the connection.
-    keep = response.getKeepAlive() && out.body.size() <= max_body;
+    keep = response_.getKeepAlive() && out.body.size() <= max_body;
 }
 
 http_response api_client::transport::post(const std::string& form_body,

@@ -12,6 +12,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
@@ -100,6 +101,8 @@ class api_client::transport {
     int guard_fd_ = -1;
     std::unique_ptr<Poco::Net::HTTPRequest> request_;  // see request_for()
     std::string request_user_agent_;
+    // The reply of the last exchange: reused, so its header list keeps its capacity.
+    Poco::Net::HTTPResponse response_;
     host_resolver resolver_;
     deadline_watchdog watchdog_;  // declared after what it watches: stopped first
     std::chrono::steady_clock::time_point last_used_;
