@@ -38,6 +38,17 @@ TEST_CASE("compshare_client signature: the reference's test vectors",
     }
 }
 
+TEST_CASE("compshare_client signature of pieces of every size", "[compshare_client][signature]") {
+    // Short pieces are gathered before they reach the digest, long ones go straight to it: the
+    // signature is the SHA-1 of the string to sign whatever the sizes.
+    for (const std::size_t size : {0, 1, 63, 64, 255, 256, 257, 1000}) {
+        INFO(size);
+        const auto p = keyed({{"Action", "X"}, {"Long", std::string(size, 'v')}, {"Zone", "z"}});
+        CHECK(compshare::sign(p, vector_private_key) ==
+              compshare::sha1_hex(compshare::string_to_sign(p, vector_private_key)));
+    }
+}
+
 TEST_CASE("compshare_client signature V1's string to sign", "[compshare_client][signature]") {
     const auto p =
         keyed({{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"}});
