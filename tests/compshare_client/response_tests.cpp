@@ -21,6 +21,20 @@ TEST_CASE("compshare_client response RetCode as number or numeric string",
     CHECK(parse_response(R"({"RetCode":0,"Action":7})").action.empty());
 }
 
+TEST_CASE("compshare_client response fields are the document's own members",
+          "[compshare_client][response]") {
+    // Names deeper in the document are other things' (a Describe's records): never taken.
+    const auto r = parse_response(
+        R"({"Data":{"RetCode":0,"Message":"inner","Action":"inner"},"Set":[{"RetCode":1}],)"
+        R"("RetCode":5,"Message":"outer","Action":"XResponse"})");
+    CHECK(r.ret_code == 5);
+    CHECK(r.message == "outer");
+    CHECK(r.action == "XResponse");
+    CHECK_THROWS_AS(parse_response(R"({"Data":{"RetCode":0}})"), bad_response_error);
+    CHECK_THROWS_AS(parse_response(R"([{"RetCode":0}])"), bad_response_error);
+    CHECK(parse_response(R"({"Message":{"Text":"x"},"RetCode":0})").message.empty());
+}
+
 TEST_CASE("compshare_client response bodies that are errors, never success",
           "[compshare_client][response]") {
     const char* bad[] = {"", "   \n", "not json", R"({"RetCode":0,"UHost)", "[]", "0",
