@@ -136,13 +136,12 @@ api_reply api_client::call(const std::string& action, const param_map& params, c
 
         std::optional<attempt_failure> failed;
         try {
-            const http_response response =
-                transport_->post(body, settings_.user_agent, cancel, left);
+            http_response response = transport_->post(body, settings_.user_agent, cancel, left);
             stats_.connections_opened += transport_->connections_opened() - connections_before;
             if (!response.request_id.empty())
                 stats_.request_ids.push_back(response.request_id);
             api_reply reply;
-            failed = classify_response(action, kind, response, reply);
+            failed = classify_response(action, kind, std::move(response), reply);
             if (!failed)
                 return reply;
         } catch (const transport_error& e) {

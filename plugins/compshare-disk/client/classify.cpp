@@ -79,7 +79,7 @@ api_failure with_message(const api_failure& from, const std::string& message) {
 }
 
 std::optional<attempt_failure> classify_response(const std::string& action, call_kind kind,
-                                                 const http_response& response, api_reply& reply) {
+                                                 http_response response, api_reply& reply) {
     const bool write = kind == call_kind::write;
     std::optional<attempt_failure> failed;
     if (response.status < 200 || response.status >= 300) {
@@ -92,9 +92,10 @@ std::optional<attempt_failure> classify_response(const std::string& action, call
             false, std::nullopt};
     } else {
         try {
-            const parsed_response parsed = parse_response(response.body);
+            parsed_response parsed = parse_response(response.body);
             if (parsed.ret_code == 0) {
-                reply = api_reply{response.body, response.request_id, parsed.action};
+                reply = api_reply{std::move(response.body), std::move(response.request_id),
+                                  std::move(parsed.action)};
                 return std::nullopt;
             }
             failed = ret_code_failure(action, write, parsed, response.request_id);

@@ -18,9 +18,10 @@ struct attempt_failure {
     std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After
 };
 
-// An HTTP answer: nullopt when it is a RetCode-0 reply (then stored in `reply`).
+// An HTTP answer: nullopt when it is a RetCode-0 reply (then moved into `reply`: the answer is
+// taken by value so that its body is not copied).
 std::optional<attempt_failure> classify_response(const std::string& action, call_kind kind,
-                                                 const http_response& response, api_reply& reply);
+                                                 http_response response, api_reply& reply);
 
 // A transport failure (not a cancellation: the caller checks that first).
 attempt_failure classify_transport_error(const std::string& action, call_kind kind,
