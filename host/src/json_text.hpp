@@ -2,10 +2,10 @@
 // the host's own failure result.
 #pragma once
 
+#include "host_error.hpp"
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
-
-#include "host_error.hpp"
 
 #include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>

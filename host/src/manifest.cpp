@@ -98,6 +98,7 @@ std::vector<error_decl> parse_errors(const json_outline& doc, const validator& v
     std::string names;
     for (const auto& c : class_names)
         names += (names.empty() ? "" : ", ") + std::string(c.second);
+    // By type, as `errors` is kept and listed (and a bad entry reported first in that order).
     std::vector<const json_outline*> entries;
     for (const auto& entry : errors.children)
         entries.push_back(&entry);
