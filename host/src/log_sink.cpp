@@ -6,7 +6,6 @@
 #include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string_view>
@@ -53,9 +52,14 @@ class event_check : public json::handler {
 // Everything else takes the parse-and-rebuild path. Copying skips a Poco parse, object build
 // and stringify per event (~100k instructions; in a batch more than the plugin's own work).
 std::optional<std::string_view> spliceable_members(std::string_view text) {
-    const bool printable_ascii =
-        std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
-    if (!printable_ascii)
+    // Every byte looked at, without an early exit, into a byte: a loop the compiler turns into
+    // vector code (a quarter of the instructions of stopping at the first byte outside).
+    unsigned char outside_printable_ascii = 0;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        outside_printable_ascii |= static_cast<unsigned char>(byte < 0x20 || byte > 0x7E);
+    }
+    if (outside_printable_ascii != 0)
         return std::nullopt;
     event_check check;
     try {
