@@ -56,8 +56,10 @@ std::string read_regular_file(const std::filesystem::path& file, std::size_t lim
     const unique_fd fd = open_regular(file, info);
     if (info.st_size > 0 && static_cast<std::size_t>(info.st_size) > limit)
         throw file_refused(too_large(limit));
+    // One byte more than the file's size: the read that fills it finds the end (0) without
+    // doubling the buffer, zero-filled, for the usual file that did not grow since fstat.
     std::string text;
-    text.resize(info.st_size > 0 ? static_cast<std::size_t>(info.st_size) : 0);
+    text.resize(info.st_size > 0 ? static_cast<std::size_t>(info.st_size) + 1 : 0);
     std::size_t used = 0;
     for (;;) {
         if (used == text.size()) {

@@ -44,14 +44,14 @@ const char* kind_of_valid(std::string_view valid_json) {
     }
 }
 
+}  // namespace
+
 host_error invalid_json(const std::string& what, std::string_view error_type,
                         const json::parse_error& e) {
     // The reason may quote a member name: capped, an input can be 1 MiB.
     return host_error(error_type,
                       what + ": invalid JSON at " + e.where() + ": " + e.reason().substr(0, 200));
 }
-
-}  // namespace
 
 std::string json_object_problem(std::string_view text) {
     try {

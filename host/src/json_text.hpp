@@ -2,9 +2,12 @@
 // the host's own failure result.
 #pragma once
 
+#include "host_error.hpp"
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
+#include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
 #include <string>
@@ -19,6 +22,11 @@ using actionhost::json_writer;
 // ("line 3, column 7") and why.
 Poco::JSON::Object::Ptr parse_json_object(std::string_view text, const std::string& what,
                                           std::string_view error_type);
+
+// parse_json_object()'s error for text that is not JSON: "WHAT: invalid JSON at line L, column
+// C: why".
+host_error invalid_json(const std::string& what, std::string_view error_type,
+                        const json::parse_error& e);
 
 // The same checks and messages as parse_json_object() without building the document: for text
 // that is only passed on (a batch line).

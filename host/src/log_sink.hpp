@@ -1,6 +1,8 @@
 // The host's log callback: plugin events to a stream (stderr), one line each, thread-safe.
 #pragma once
 
+#include "utc_time_stamp.hpp"
+
 #include <actionhost/plugin_api.h>
 
 #include <chrono>
@@ -15,7 +17,11 @@ enum class log_format { json, text };
 class log_sink {
   public:
     log_sink(std::ostream& out, log_format format, std::string plugin)
-        : out_(out), format_(format), plugin_(std::move(plugin)) {}
+        : out_(out),
+          format_(format),
+          plugin_(std::move(plugin)),
+          plain_plugin_name_(plugin_.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                             std::string::npos) {}
     log_sink(const log_sink&) = delete;
     log_sink& operator=(const log_sink&) = delete;
 
@@ -37,10 +43,18 @@ class log_sink {
   private:
     static void callback(void* ctx, ah_log_level level, const char* message);
 
+    // A line is its head, the time stamp, then the rest: the rest is built before the lock, the
+    // stamp under it (so that lines are stamped in the order they are written).
+    const char* head() const;
+    std::string after_time_stamp(ah_log_level level, const char* message) const;
+
     std::ostream& out_;
     log_format format_;
     std::string plugin_;
-    std::mutex mutex_;  // one line at a time, whichever thread logs
+    // [a-z0-9_-]* only, as the manifest rule makes every name: copied into lines as is.
+    bool plain_plugin_name_;
+    std::mutex mutex_;          // one line at a time, whichever thread logs
+    utc_time_stamper stamper_;  // guarded by mutex_
 };
 
 }  // namespace actionhost::core

@@ -3,10 +3,12 @@
 #include "bounded_file.hpp"
 #include "exit_codes.hpp"
 #include "host_error.hpp"
+#include "json_outline.hpp"
 #include "json_text.hpp"
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <set>
@@ -23,24 +25,28 @@ class validator {
                          "manifest " + file_.string() + ": field \"" + field + "\" " + problem);
     }
 
-    std::string string_field(const Poco::JSON::Object& object, const std::string& key,
-                             const std::string& path) const {
-        if (!object.has(key))
+    const json_outline& field(const json_outline& object, const std::string& key,
+                              const std::string& path) const {
+        const json_outline* value = object.find(key);
+        if (value == nullptr)
             fail(path, "is missing");
-        const auto value = object.get(key);
-        if (!value.isString())
-            fail(path, "must be a string");
-        return value.convert<std::string>();
+        return *value;
     }
 
-    Poco::JSON::Object::Ptr object_field(const Poco::JSON::Object& object, const std::string& key,
-                                         const std::string& path) const {
-        if (!object.has(key))
-            fail(path, "is missing");
-        auto child = object.getObject(key);
-        if (!child)
+    std::string string_field(const json_outline& object, const std::string& key,
+                             const std::string& path) const {
+        const json_outline& value = field(object, key, path);
+        if (value.type != json_outline::kind::string)
+            fail(path, "must be a string");
+        return value.text;
+    }
+
+    const json_outline& object_field(const json_outline& object, const std::string& key,
+                                     const std::string& path) const {
+        const json_outline& value = field(object, key, path);
+        if (value.type != json_outline::kind::object)
             fail(path, "must be a JSON object");
-        return child;
+        return value;
     }
 
   private:
@@ -85,20 +91,26 @@ bool valid_error_type(const std::string& type) {
     return true;
 }
 
-std::vector<error_decl> parse_errors(const Poco::JSON::Object& doc, const validator& v) {
-    const auto errors = v.object_field(doc, "errors", "errors");
-    if (errors->size() == 0)
+std::vector<error_decl> parse_errors(const json_outline& doc, const validator& v) {
+    const json_outline& errors = v.object_field(doc, "errors", "errors");
+    if (errors.children.empty())
         v.fail("errors", "must declare at least one error type");
     std::string names;
     for (const auto& c : class_names)
         names += (names.empty() ? "" : ", ") + std::string(c.second);
+    // By type, as `errors` is kept and listed (and a bad entry reported first in that order).
+    std::vector<const json_outline*> entries;
+    for (const auto& entry : errors.children)
+        entries.push_back(&entry);
+    std::sort(entries.begin(), entries.end(),
+              [](const json_outline* a, const json_outline* b) { return a->name < b->name; });
     std::vector<error_decl> out;
-    for (const auto& [type, value] : *errors) {
+    for (const json_outline* entry : entries) {
+        const std::string& type = entry->name;
         const std::string path = "errors." + type;
         if (!valid_error_type(type))
             v.fail(path, "is not an error type name: it must match [A-Z][A-Za-z0-9]* (64 at most)");
-        const auto entry = errors->getObject(type);
-        if (!entry)
+        if (entry->type != json_outline::kind::object)
             v.fail(path, "must be a JSON object");
         error_decl decl;
         decl.type = type;
@@ -107,9 +119,10 @@ std::vector<error_decl> parse_errors(const Poco::JSON::Object& doc, const valida
         if (!kind)
             v.fail(path + ".class", "is \"" + name + "\"; it must be one of " + names);
         decl.kind = *kind;
-        if (!entry->has("retryable") || !entry->get("retryable").isBoolean())
+        const json_outline* retryable = entry->find("retryable");
+        if (retryable == nullptr || retryable->type != json_outline::kind::boolean)
             v.fail(path + ".retryable", "must be true or false");
-        decl.retryable = entry->getValue<bool>("retryable");
+        decl.retryable = retryable->boolean;
         decl.description = v.string_field(*entry, "description", path + ".description");
         out.push_back(std::move(decl));
     }
@@ -154,10 +167,11 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
     const validator v(file);
     manifest m;
     m.file = file;
-    m.document =
-        parse_json_object(text, "manifest " + file.string(), error_type::plugin_load_failed);
+    // Down to errors.TYPE.class and actions[i].name: the schemas' contents are not needed to
+    // load a plugin (manifest_schemas reads them).
+    const json_outline doc =
+        outline_json_object(text, 3, "manifest " + file.string(), error_type::plugin_load_failed);
     m.text = text;
-    const auto& doc = *m.document;
     m.name = v.string_field(doc, "name", "name");
     if (!valid_name(m.name)) {
         v.fail("name", "is \"" + m.name + "\"; it must match [a-z0-9][a-z0-9_-]* (64 at most)");
@@ -169,24 +183,23 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
     if (library.empty())
         v.fail("library", "must not be empty");
     m.library = file.parent_path() / library;  // an absolute name stays absolute
-    m.config_schema = v.object_field(doc, "config_schema", "config_schema");
+    v.object_field(doc, "config_schema", "config_schema");
     m.errors = parse_errors(doc, v);
 
-    if (!doc.has("actions"))
-        v.fail("actions", "is missing");
-    const auto actions = doc.getArray("actions");
-    if (!actions)
+    const json_outline& actions = v.field(doc, "actions", "actions");
+    if (actions.type != json_outline::kind::array)
         v.fail("actions", "must be an array");
-    if (actions->size() == 0)
+    if (actions.children.empty())
         v.fail("actions", "must list at least one action");
     std::set<std::string> seen;
-    for (std::size_t i = 0; i < actions->size(); ++i) {
+    for (std::size_t i = 0; i < actions.children.size(); ++i) {
         const std::string path = "actions[" + std::to_string(i) + "]";
-        const auto action = actions->getObject(static_cast<unsigned>(i));
-        if (!action)
+        const json_outline& action = actions.children[i];
+        if (action.type != json_outline::kind::object)
             v.fail(path, "must be a JSON object");
         action_info info;
-        info.name = v.string_field(*action, "name", path + ".name");
+        info.index = i;
+        info.name = v.string_field(action, "name", path + ".name");
         if (!valid_name(info.name)) {
             v.fail(path + ".name",
                    "is \"" + info.name + "\"; it must match [a-z0-9][a-z0-9_-]* (64 at most)");
@@ -194,12 +207,32 @@ manifest parse_manifest(const std::string& text, const std::filesystem::path& fi
         if (!seen.insert(info.name).second) {
             v.fail(path + ".name", "repeats the action \"" + info.name + "\"");
         }
-        info.description = v.string_field(*action, "description", path + ".description");
-        info.params_schema = v.object_field(*action, "params_schema", path + ".params_schema");
-        info.result_schema = v.object_field(*action, "result_schema", path + ".result_schema");
+        info.description = v.string_field(action, "description", path + ".description");
+        v.object_field(action, "params_schema", path + ".params_schema");
+        v.object_field(action, "result_schema", path + ".result_schema");
         m.actions.push_back(std::move(info));
     }
     return m;
+}
+
+manifest_schemas::manifest_schemas(const manifest& m)
+    : document_(parse_json_object(m.text, "manifest " + m.file.string(),
+                                  error_type::plugin_load_failed)) {}
+
+Poco::JSON::Object::Ptr manifest_schemas::config() const {
+    return document_->getObject("config_schema");
+}
+
+Poco::JSON::Object::Ptr manifest_schemas::action(const action_info& a) const {
+    return document_->getArray("actions")->getObject(static_cast<unsigned>(a.index));
+}
+
+Poco::JSON::Object::Ptr manifest_schemas::params(const action_info& a) const {
+    return action(a)->getObject("params_schema");
+}
+
+Poco::JSON::Object::Ptr manifest_schemas::result(const action_info& a) const {
+    return action(a)->getObject("result_schema");
 }
 
 namespace {
@@ -220,8 +253,9 @@ Poco::JSON::Array::Ptr allowed_error_types(const Poco::JSON::Object::Ptr& result
 std::vector<std::string> error_declaration_problems(const manifest& m) {
     std::vector<std::string> problems;
     std::set<std::string> listed;
+    const manifest_schemas schemas(m);
     for (const auto& a : m.actions) {
-        const auto allowed = allowed_error_types(a.result_schema);
+        const auto allowed = allowed_error_types(schemas.result(a));
         if (!allowed) {
             problems.push_back("the result schema of action \"" + a.name +
                                "\" does not list its error types "

@@ -38,8 +38,7 @@ struct error_decl {
 struct action_info {
     std::string name;
     std::string description;
-    Poco::JSON::Object::Ptr params_schema;
-    Poco::JSON::Object::Ptr result_schema;
+    std::size_t index = 0;  // its place in the manifest's "actions"
 };
 
 struct manifest {
@@ -48,16 +47,30 @@ struct manifest {
     std::string version;
     std::string api_version;
     std::string description;
-    std::filesystem::path library;  // resolved against the manifest's directory
-    Poco::JSON::Object::Ptr config_schema;
+    std::filesystem::path library;   // resolved against the manifest's directory
     std::vector<error_decl> errors;  // sorted by type
     std::vector<action_info> actions;
-    Poco::JSON::Object::Ptr document;  // the whole parsed file
-    std::string text;                  // the file's bytes (a byte-equal embedded copy needs no
-                                       // field-by-field comparison)
+    std::string text;  // the file's bytes: the schemas are read from it when needed
+                       // (manifest_schemas), and a byte-equal embedded copy needs no
+                       // field-by-field comparison
 
     const action_info* find_action(const std::string& action) const;
     const error_decl* find_error(std::string_view type) const;
+};
+
+// The JSON Schemas of a manifest, parsed from its text only by the commands that show or check
+// them (describe, check): checking that each is an object is all that loading a manifest does.
+class manifest_schemas {
+  public:
+    explicit manifest_schemas(const manifest& m);
+    Poco::JSON::Object::Ptr config() const;
+    Poco::JSON::Object::Ptr params(const action_info& action) const;
+    Poco::JSON::Object::Ptr result(const action_info& action) const;
+
+  private:
+    Poco::JSON::Object::Ptr action(const action_info& action) const;
+
+    Poco::JSON::Object::Ptr document_;
 };
 
 // Largest manifest file the host reads.

@@ -80,15 +80,18 @@ std::string compare_manifests(const std::string& embedded_json, const manifest& 
     } catch (const host_error& e) {
         return e.what();
     }
+    // The file was read when it was loaded: it parses.
+    const auto installed = parse_json_object(file.text, "manifest " + file.file.string(),
+                                             error_type::plugin_load_failed);
     std::set<std::string> keys;
     for (const auto& [key, value] : *embedded)
         keys.insert(key);
-    for (const auto& [key, value] : *file.document)
+    for (const auto& [key, value] : *installed)
         keys.insert(key);
     std::string differing;
     for (const auto& key : keys) {
-        const bool both = embedded->has(key) && file.document->has(key);
-        if (!both || canonical(embedded->get(key)) != canonical(file.document->get(key))) {
+        const bool both = embedded->has(key) && installed->has(key);
+        if (!both || canonical(embedded->get(key)) != canonical(installed->get(key))) {
             differing += (differing.empty() ? "" : ", ") + key;
         }
     }

@@ -9,7 +9,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <functional>
 #include <set>
 #include <vector>
@@ -20,35 +20,6 @@ namespace {
 struct failure {
     std::string reason;
     std::size_t offset;
-};
-
-// The names of one open object, for the duplicate check: a short list searched in place, a set
-// once the object is large (a hostile document must not make the check quadratic). The views
-// must stay valid while the object is read.
-class member_names {
-  public:
-    void clear() {
-        few_.clear();
-        many_.clear();
-    }
-    // False when the object already has `name`.
-    bool insert(std::string_view name) {
-        if (many_.empty() && few_.size() < list_limit) {
-            if (std::find(few_.begin(), few_.end(), name) != few_.end())
-                return false;
-            few_.reserve(list_limit);  // once per depth and document
-            few_.push_back(name);
-            return true;
-        }
-        if (many_.empty())
-            many_.insert(few_.begin(), few_.end());
-        return many_.insert(name).second;
-    }
-
-  private:
-    static constexpr std::size_t list_limit = 32;
-    std::vector<std::string_view> few_;
-    std::set<std::string_view> many_;
 };
 
 // The bytes where a string's run of plain bytes stops: the quote, the backslash, control
@@ -75,6 +46,7 @@ class tokenizer {
         // A NUL byte has no place in JSON text; C callers would stop reading at it.
         if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
             fail_at("contains a NUL byte", nul);
+        names_.reserve(32);  // one allocation for the usual documents, not one per doubling
         blanks();
         parse_value(0);
         blanks();
@@ -97,8 +69,12 @@ class tokenizer {
         ++pos_;
     }
     void blanks() {
-        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r'))
-            ++pos_;
+        // Through a local pointer: a char store may alias pos_, which would be reloaded per byte.
+        const char* p = text_.data() + pos_;
+        const char* const end = text_.data() + text_.size();
+        while (p != end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+            ++p;
+        pos_ = static_cast<std::size_t>(p - text_.data());
     }
 
     void parse_value(int depth) {
@@ -136,10 +112,11 @@ class tokenizer {
         events_.begin_object();
         if (closes_at_once('}'))
             return events_.end_object();
-        // One name list per depth, reused: an object's members are all read before a sibling's.
-        if (names_.size() <= static_cast<std::size_t>(depth))
-            names_.resize(static_cast<std::size_t>(depth) + 1);
-        names_[static_cast<std::size_t>(depth)].clear();
+        // This object's names are names_ from `first` on (the objects inside it are done with
+        // theirs before its next member); past a few, a set keeps the check from going quadratic
+        // on a hostile document.
+        const std::size_t first = names_.size();
+        std::set<std::string_view> many;
         for (;;) {
             blanks();
             if (peek() != '"' || at_end())
@@ -147,16 +124,33 @@ class tokenizer {
                               : "a member name (a string) expected");
             const std::size_t key_at = pos_;
             const std::string_view key = parse_string();
-            if (!names_[static_cast<std::size_t>(depth)].insert(kept(key)))
+            if (!new_name(kept(key), first, many))
                 fail_at("duplicate member name " + json_quote(key), key_at);
             events_.member_name(key);
             blanks();
             expect(':', "':'");
             blanks();
             parse_value(depth);
-            if (!another('}', "',' or '}'"))
+            if (!another('}', "',' or '}'")) {
+                names_.resize(first);
                 return events_.end_object();
+            }
         }
+    }
+
+    // False when the object whose names start at names_[first] already has `name`.
+    bool new_name(std::string_view name, std::size_t first, std::set<std::string_view>& many) {
+        constexpr std::size_t few = 32;
+        if (many.empty() && names_.size() - first < few) {
+            const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
+            if (std::find(begin, names_.end(), name) != names_.end())
+                return false;
+            names_.push_back(name);
+            return true;
+        }
+        if (many.empty())
+            many.insert(names_.begin() + static_cast<std::ptrdiff_t>(first), names_.end());
+        return many.insert(name).second;
     }
 
     void parse_array(int depth) {
@@ -250,7 +244,7 @@ class tokenizer {
     std::string_view kept(std::string_view name) {
         if (name.data() >= text_.data() && name.data() < text_.data() + text_.size())
             return name;
-        return decoded_names_.emplace_back(name);
+        return decoded_names_.emplace_front(name);
     }
 
     // The decoded string: a view of the text itself when it has no escape (the usual case),
@@ -260,10 +254,19 @@ class tokenizer {
         const std::size_t start = pos_;
         bool decoded = false;  // an escape was met: the string so far is in scratch_
         for (;;) {
-            // The run of plain bytes at once.
+            // The run of plain bytes at once (through a local pointer, as in blanks()).
             const std::size_t run = pos_;
-            while (!at_end() && !ends_plain_run[static_cast<unsigned char>(text_[pos_])])
-                ++pos_;
+            const char* p = text_.data() + pos_;
+            const char* const end = text_.data() + text_.size();
+            // Four bytes a step while four are left (half the instructions a byte), then one.
+            const auto stops = [](const char* q) {
+                return ends_plain_run[static_cast<unsigned char>(*q)];
+            };
+            while (end - p >= 4 && !(stops(p) | stops(p + 1) | stops(p + 2) | stops(p + 3)))
+                p += 4;
+            while (p != end && !stops(p))
+                ++p;
+            pos_ = static_cast<std::size_t>(p - text_.data());
             if (decoded)
                 scratch_.append(text_.data() + run, pos_ - run);
             if (at_end())
@@ -390,9 +393,9 @@ class tokenizer {
     parse_options options_;
     handler& events_;
     std::size_t pos_ = 0;
-    std::string scratch_;                    // a string with escapes, decoded
-    std::deque<std::string> decoded_names_;  // names with escapes, for names_ (stable)
-    std::vector<member_names> names_;        // by depth: the names of the object open there
+    std::string scratch_;                           // a string with escapes, decoded
+    std::forward_list<std::string> decoded_names_;  // names with escapes, for names_ (stable)
+    std::vector<std::string_view> names_;           // the member names of the open objects
 };
 
 }  // namespace

@@ -24,11 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         const auto parsed = parse_manifest(text, file);
         check(valid_name(parsed.name));
-        check(parsed.document != nullptr);
+        check(parsed.text == text);
         check(!parsed.library.empty() && parsed.library.is_absolute());
+        // What loading checked, the schemas' full parse agrees with.
+        const manifest_schemas schemas(parsed);
+        check(schemas.config() != nullptr);
         for (const auto& action : parsed.actions) {
             check(valid_name(action.name));
             check(parsed.find_action(action.name) != nullptr);
+            check(schemas.params(action) != nullptr && schemas.result(action) != nullptr);
         }
     } catch (const host_error& e) {
         check(std::string(e.what()).find(file.string()) != std::string::npos);

@@ -63,6 +63,29 @@ TEST_CASE("host log sink: events copied as they are still get exactly one ts, le
     }
     CHECK(parse(sink.format(AH_LOG_INFO, R"({"event":"e",})", fixed_time))
               ->getValue<std::string>("event") == "invalid_log_event");
+    // Only the event's own members are the line's: deeper ones and escapes elsewhere are copied.
+    CHECK(sink.format(AH_LOG_INFO, R"({"event":"e","detail":{"ts":1,"plugin":"q"}})", fixed_time) ==
+          R"({"ts":"2026-11-28T15:26:07.123Z","level":"info","plugin":"p","event":"e",)"
+          R"("detail":{"ts":1,"plugin":"q"}})");
+}
+
+TEST_CASE("host log sink: written lines are stamped now, one line per event", "[host][log]") {
+    std::ostringstream out;
+    log_sink sink(out, log_format::json, "p");
+    const auto before = std::chrono::system_clock::now();
+    sink.write(AH_LOG_INFO, R"({"event":"a"})");
+    sink.write(AH_LOG_INFO, R"({"event":"b","ts":"forged"})");
+    std::istringstream lines(out.str());
+    std::string line;
+    std::vector<std::string> stamps;
+    while (std::getline(lines, line)) {
+        const auto o = parse(line);
+        stamps.push_back(o->getValue<std::string>("ts"));
+        CHECK(stamps.back().size() == 24);
+    }
+    REQUIRE(stamps.size() == 2);
+    CHECK(stamps[0] <= stamps[1]);
+    CHECK(stamps[0].substr(0, 10) >= utc_time_stamp(before).substr(0, 10));
 }
 
 TEST_CASE("host log sink: a message that is not a JSON object is kept", "[host][log]") {

@@ -43,7 +43,8 @@ TEST_CASE("host manifest: a valid manifest parses", "[host][manifest]") {
     CHECK(m.actions[0].name == "noop");
     CHECK(m.find_action("noop") != nullptr);
     CHECK(m.find_action("nope") == nullptr);
-    CHECK(m.config_schema->has("type"));
+    CHECK(manifest_schemas(m).config()->has("type"));
+    CHECK(manifest_schemas(m).params(m.actions[0])->has("type"));
 }
 
 TEST_CASE("host manifest: an absolute library path stays absolute", "[host][manifest]") {

@@ -11,6 +11,7 @@ using actionhost::json::as_object;
 using actionhost::json::kind_of;
 using actionhost::json::parse;
 using actionhost::json::parse_error;
+using actionhost::json::validate;
 
 namespace {
 
@@ -125,5 +126,24 @@ TEST_CASE("json reader: the error's message", "[json]") {
         CHECK(e.offset() == 5);
         CHECK(e.line() == 1);
         CHECK(e.column() == 6);
+    }
+}
+
+TEST_CASE("json reader: member names are unique per object, however many", "[json]") {
+    // The names of an object and of the objects inside it are checked apart.
+    CHECK_NOTHROW(validate(R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":3},{"a":4}],"c":{"b":5}})"));
+    const auto members = [](int count, const std::string& last) {
+        std::string text = "{";
+        for (int i = 0; i < count; ++i)
+            text += "\"m" + std::to_string(i) + "\":{\"m0\":" + std::to_string(i) + "},";
+        return text + last + "}";
+    };
+    for (const int count : {3, 31, 32, 33, 100}) {
+        INFO(count);
+        CHECK_NOTHROW(validate(members(count, R"("last":0)")));
+        CHECK_THROWS_WITH(validate(members(count, R"("m2":0)")),
+                          Catch::Contains("duplicate member name \"m2\""));
+        CHECK_THROWS_WITH(validate(members(count, R"("\u006d1":0)")),
+                          Catch::Contains("duplicate member name \"m1\""));
     }
 }

@@ -14,6 +14,7 @@ namespace {
 
 struct describe_report {
     const manifest& plugin;
+    manifest_schemas schemas;
     std::vector<const action_info*> actions;
     bool one_action = false;  // PLUGIN.ACTION was asked for
 };
@@ -21,7 +22,7 @@ struct describe_report {
 describe_report build_report(const plugin_catalog& catalog, const std::string& target) {
     const auto dot = target.find('.');
     const manifest& m = catalog.require(target.substr(0, dot));
-    describe_report report{m, {}, dot != std::string::npos};
+    describe_report report{m, manifest_schemas(m), {}, dot != std::string::npos};
     if (report.one_action) {
         report.actions.push_back(&require_action(m, target.substr(dot + 1)));
     } else {
@@ -60,17 +61,21 @@ void write_errors(json_writer& out, const manifest& m) {
     out.end_array();
 }
 
-void write_action(json_writer& out, const manifest& m, const action_info& a, bool with_errors) {
+void write_action(json_writer& out, const describe_report& report, const action_info& a,
+                  bool with_errors) {
+    const manifest& m = report.plugin;
+    const auto params = report.schemas.params(a);
+    const auto result = report.schemas.result(a);
     out.begin_object();
     out.member("plugin", m.name).member("action", a.name).member("description", a.description);
     out.key("params");
-    write_fields(out, schema_fields(a.params_schema));
+    write_fields(out, schema_fields(params));
     out.key("result");
-    write_fields(out, schema_fields(a.result_schema));
+    write_fields(out, schema_fields(result));
     out.key("params_schema");
-    write_json_value(out, a.params_schema);
+    write_json_value(out, params);
     out.key("result_schema");
-    write_json_value(out, a.result_schema);
+    write_json_value(out, result);
     if (with_errors) {
         out.key("errors");
         write_errors(out, m);
@@ -82,7 +87,7 @@ std::string to_json(const describe_report& report) {
     const manifest& m = report.plugin;
     json_writer out;
     if (report.one_action) {
-        write_action(out, m, *report.actions.front(), true);
+        write_action(out, report, *report.actions.front(), true);
         return out.take();
     }
     out.begin_object();
@@ -90,14 +95,15 @@ std::string to_json(const describe_report& report) {
     out.member("api_version", m.api_version).member("description", m.description);
     out.member("manifest", m.file.string()).member("library", m.library.string());
     out.key("config");
-    write_fields(out, schema_fields(m.config_schema));
+    const auto config = report.schemas.config();
+    write_fields(out, schema_fields(config));
     out.key("config_schema");
-    write_json_value(out, m.config_schema);
+    write_json_value(out, config);
     out.key("errors");
     write_errors(out, m);
     out.key("actions").begin_array();
     for (const auto* a : report.actions)
-        write_action(out, m, *a, false);
+        write_action(out, report, *a, false);
     out.end_array().end_object();
     return out.take();
 }
@@ -143,13 +149,13 @@ void print_text(const describe_report& report, std::ostream& out) {
             << ")\n"
             << printable(m.description) << "\nmanifest: " << printable(m.file.string())
             << "\nlibrary:  " << printable(m.library.string()) << "\n\n";
-        print_fields(out, "Config", schema_fields(m.config_schema));
+        print_fields(out, "Config", schema_fields(report.schemas.config()));
     }
     for (const auto* a : report.actions) {
         out << (report.one_action ? "" : "\n") << m.name << '.' << a->name << ": "
             << printable(a->description) << '\n';
-        print_fields(out, "Parameters", schema_fields(a->params_schema));
-        print_fields(out, "Result fields", schema_fields(a->result_schema));
+        print_fields(out, "Parameters", schema_fields(report.schemas.params(*a)));
+        print_fields(out, "Result fields", schema_fields(report.schemas.result(*a)));
     }
     out << '\n';
     print_errors(out, m);
