@@ -12,6 +12,7 @@
 #include <actionhost/plugin_api.h>
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
         fprintf(stderr, "usage: %s PLUGIN.so ACTION [PARAMS_JSON [CONFIG_JSON]]\n", argv[0]);
         return 2;
     }
+    /* A write to a connection the server closed must fail, not end the process. */
+    signal(SIGPIPE, SIG_IGN);
     library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
         fprintf(stderr, "run-action: cannot load %s: %s\n", argv[1], dlerror());

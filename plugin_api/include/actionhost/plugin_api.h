@@ -20,6 +20,11 @@
  * - Threads: calls on one instance are serialised by the caller; distinct instances may be used
  *   from different threads at the same time. ah_plugin_cancel() may be called from any thread,
  *   and from a signal handler. Plugins keep no mutable global state.
+ * - SIGPIPE: a plugin that talks to a server may write to a connection the server has just
+ *   closed. On POSIX that raises SIGPIPE in the writing thread, and its default action ends the
+ *   process, so a host ignores it (signal(SIGPIPE, SIG_IGN)) before it invokes; the write then
+ *   fails with EPIPE and the plugin reports a failed action. actionhost does so; Python ignores
+ *   SIGPIPE from start-up and Go's runtime ignores it on its own threads.
  * - Growth: structs only ever grow at the end and start with their own size. A new minor API
  *   version only adds; anything else is a new major version.
  *
