@@ -36,10 +36,10 @@ bool is_valid_device(std::string_view value) {
 
 detach_params parse_detach_params(std::string_view json, const std::string& default_region,
                                   bool require_region) {
-    // Built once: the reader only looks the keys up.
+    // Built once: the reader keeps a reference to them.
     static const auto known =
         with_run_controls({"Region", "Zone", "UHostId", "UDiskId", "Device", "ProjectId"});
-    const param_reader in(json, known);
+    param_reader in(json, known);
 
     detach_params p;
     p.region = in.region(default_region, require_region);
