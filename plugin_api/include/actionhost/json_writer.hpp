@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,37 @@ inline constexpr std::array<bool, 256> json_plain_byte = [] {
     return table;
 }();
 }  // namespace detail
+
+namespace detail {
+// Reached only for a json_key that would need escaping. In a constant expression (a constexpr
+// json_key) calling it is the compile error, and its name says why; at run time it throws.
+[[noreturn]] inline void json_key_needs_escaping() {
+    throw std::logic_error(
+        "actionhost::json_key: a member name must be printable ASCII without \" or \\");
+}
+}  // namespace detail
+
+// A member name that needs no escaping (printable ASCII without the quote and the backslash),
+// checked when it is made, so the writer appends it without a scan. Declared constexpr, a name
+// that would need escaping does not compile:
+//     constexpr actionhost::json_key ok_key{"ok"};
+//     w.member(ok_key, true);
+class json_key {
+  public:
+    template <std::size_t N>
+    constexpr explicit json_key(const char (&name)[N]) : name_(name, N - 1) {
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (!detail::json_plain_byte[static_cast<unsigned char>(name[i])])
+                detail::json_key_needs_escaping();
+        }
+        if (name[N - 1] != '\0')  // a char array, not a string literal
+            detail::json_key_needs_escaping();
+    }
+    constexpr std::string_view name() const noexcept { return name_; }
+
+  private:
+    std::string_view name_;
+};
 
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
 // (C0, DEL and C1) as \n, \r, \t or \u00XX, invalid UTF-8 bytes as U+FFFD (one per byte).
@@ -155,6 +187,17 @@ class json_writer {
         return *this;
     }
 
+    // The same for a name checked when it was made: appended as it is.
+    json_writer& key(json_key name) {
+        separate();
+        out_ += '"';
+        out_ += name.name();
+        out_ += '"';
+        out_ += ':';
+        need_comma_ = false;
+        return *this;
+    }
+
     json_writer& value(std::string_view text) {
         separate();
         append_json_string(out_, text);
@@ -200,6 +243,11 @@ class json_writer {
     // Shorthand for key(name).value(v).
     template <class T>
     json_writer& member(std::string_view name, const T& v) {
+        key(name);
+        return value(v);
+    }
+    template <class T>
+    json_writer& member(json_key name, const T& v) {
         key(name);
         return value(v);
     }
