@@ -145,11 +145,11 @@ std::optional<std::optional<inventory_disk>> write_run::ask_inventory(const std:
     return std::nullopt;
 }
 
-write_end write_run::send_safely(const write_plan& plan) {
+write_end write_run::send_safely(const write_plan& plan, const call_params& request) {
     const int max_resends = std::max(0, client_.settings().max_retries);
     for (int resends = 0;; ++resends) {
         try {
-            const auto reply = client_.call(plan.action, plan.request, call_kind::write);
+            const auto reply = client_.call(plan.action, request, call_kind::write);
             accepted(0, reply.action.empty() ? plan.action + "Response" : reply.action, "",
                      reply.request_id);
             return write_end::accepted;

@@ -29,7 +29,6 @@ enum class write_end {
 
 struct write_plan {
     std::string action;   // e.g. "DetachCompshareDisk"
-    param_map request;    // its parameters
     std::string context;  // "DetachCompshareDisk of udisk-x from uhost-y", for messages
     std::string not_yet;  // the state after a failed confirmation: "the disk is still attached"
     // The service says the write is already being carried out (counts as accepted).
@@ -89,10 +88,11 @@ class write_run {
                                                                const std::string& udisk_id,
                                                                std::string& unreadable);
 
-    // Sends the plan's write once; after an ambiguous failure (the request may have reached the
+    // Sends the plan's write (its parameters `request`: views of strings that stay unchanged
+    // meanwhile) once; after an ambiguous failure (the request may have reached the
     // service) re-reads, and sends again only while the change does not show, at most
     // max_retries times. Sets the report's sent flag, changed and response.
-    write_end send_safely(const write_plan& plan);
+    write_end send_safely(const write_plan& plan, const call_params& request);
 
     api_client& client_;
     const actionhost::host& host_;
