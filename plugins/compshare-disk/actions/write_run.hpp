@@ -30,7 +30,8 @@ enum class write_end {
 struct write_plan {
     std::string action;   // e.g. "DetachCompshareDisk"
     std::string context;  // "DetachCompshareDisk of udisk-x from uhost-y", for messages
-    std::string not_yet;  // the state after a failed confirmation: "the disk is still attached"
+    // The state after a failed confirmation: "the disk is still attached".
+    const char* not_yet = "";
     // The service says the write is already being carried out (counts as accepted).
     std::function<bool(const api_failure&)> in_progress;
     // A refusal that certainly did not change anything (`repeated`: an earlier attempt of this
