@@ -67,7 +67,12 @@ class write_run {
     void succeed(const char* status, std::string message);
 
     std::int64_t elapsed_ms() const;
-    void check_cancel(const std::string& where);  // throws stop when cancelled
+    // Throws stop when cancelled, saying "cancelled <when()>"; `when` runs only then.
+    template <class When>
+    void check_cancel(const When& when) {
+        if (host_.cancellation().requested())
+            throw stop{make_error(error_type::cancelled, "cancelled " + when() + sent_note())};
+    }
     std::string cancelled_message(const std::string& context) const;
 
     // The precheck's read of the instance: not listed is InstanceNotFound (`where` names it);
