@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -37,4 +38,13 @@ TEST_CASE("json writer: a json_key made at run time refuses a name that needs es
     CHECK_THROWS_AS(json_key("caf\xc3\xa9"), std::logic_error);  // valid UTF-8, but not ASCII
     const char not_a_literal[2] = {'a', 'b'};                    // no terminating NUL
     CHECK_THROWS_AS(json_key(not_a_literal), std::logic_error);
+}
+
+TEST_CASE("json writer: integers of every width, extremes included", "[json]") {
+    json_writer w;
+    w.begin_array().value(0).value(-1).value(std::numeric_limits<int>::min());
+    w.value(std::numeric_limits<long long>::min()).value(std::numeric_limits<long long>::max());
+    w.value(std::numeric_limits<unsigned long long>::max()).value(42u).value(7ul).end_array();
+    CHECK(w.str() ==
+          "[0,-1,-2147483648,-9223372036854775808,9223372036854775807,18446744073709551615,42,7]");
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -207,12 +208,12 @@ class json_writer {
     json_writer& value(const char* text) { return value(std::string_view(text)); }
     json_writer& value(const std::string& text) { return value(std::string_view(text)); }
     json_writer& value(bool flag) { return literal(flag ? "true" : "false"); }
-    json_writer& value(int number) { return literal(std::to_string(number)); }
-    json_writer& value(long number) { return literal(std::to_string(number)); }
-    json_writer& value(long long number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned long number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned long long number) { return literal(std::to_string(number)); }
+    json_writer& value(int number) { return integer(number); }
+    json_writer& value(long number) { return integer(number); }
+    json_writer& value(long long number) { return integer(number); }
+    json_writer& value(unsigned number) { return integer(number); }
+    json_writer& value(unsigned long number) { return integer(number); }
+    json_writer& value(unsigned long long number) { return integer(number); }
     json_writer& value(double number) {
         if (!std::isfinite(number))
             return null();  // JSON has no NaN or infinity
@@ -264,6 +265,13 @@ class json_writer {
     json_writer& done() {
         need_comma_ = true;
         return *this;
+    }
+    // Written in place: no std::string per number.
+    template <class Integer>
+    json_writer& integer(Integer number) {
+        char digits[24];  // a 64-bit integer has at most 20 digits and a sign
+        const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+        return literal(std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
     json_writer& literal(std::string_view text) {
         separate();
