@@ -57,9 +57,9 @@ class attach_run final : write_run {
 
     void report_requested() override {
         succeed(attach_status::attach_requested,
-                "attach of " + p_.udisk_id + " to " + p_.uhost_id +
-                    " requested; not waiting (Wait is false), so its device is not known "
-                    "yet: run compshare-disk.status to read it");
+                concat({"attach of ", p_.udisk_id, " to ", p_.uhost_id,
+                        " requested; not waiting (Wait is false), so its device is not known "
+                        "yet: run compshare-disk.status to read it"}));
     }
 
     void wait_and_report() override {
@@ -263,7 +263,7 @@ class attach_run final : write_run {
     // sends again after an accepted request.
     write_end send_attach() {
         const std::string context =
-            std::string(attach_action_name) + " of " + p_.udisk_id + " to " + p_.uhost_id;
+            concat({attach_action_name, " of ", p_.udisk_id, " to ", p_.uhost_id});
         const auto took_effect = [&] {
             const auto device =
                 device_now("after an unconfirmed " + std::string(attach_action_name));

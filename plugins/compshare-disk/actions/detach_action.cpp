@@ -59,8 +59,8 @@ class detach_run final : write_run {
     }
 
     void report_requested() override {
-        succeed(status::detach_requested, "detach of " + p_.udisk_id + " from " + p_.uhost_id +
-                                              " requested; not waiting (Wait is false)");
+        succeed(status::detach_requested, concat({"detach of ", p_.udisk_id, " from ", p_.uhost_id,
+                                                  " requested; not waiting (Wait is false)"}));
     }
 
     void wait_and_report() override {
@@ -71,9 +71,10 @@ class detach_run final : write_run {
     }
 
     void add_unmount_warning() {
-        r_.warnings.push_back("make sure the file system on " + r_.resource.device +
-                              " was unmounted and that the instance does not mount it at boot "
-                              "(/etc/fstab without nofail), or the instance may fail to start");
+        r_.warnings.push_back(concat({"make sure the file system on ", r_.resource.device,
+                                      " was unmounted and that the instance does not mount it at "
+                                      "boot (/etc/fstab without nofail), or the instance may fail "
+                                      "to start"}));
     }
 
     std::string where() const {
@@ -207,8 +208,7 @@ class detach_run final : write_run {
     void send_detach() {
         write_plan plan;
         plan.action = detach_action_name;
-        plan.context =
-            std::string(detach_action_name) + " of " + p_.udisk_id + " from " + p_.uhost_id;
+        plan.context = concat({detach_action_name, " of ", p_.udisk_id, " from ", p_.uhost_id});
         plan.not_yet = "the disk is still attached";
         plan.in_progress = is_detach_in_progress;
         plan.refused = [&](const api_failure& f, bool repeated) {
