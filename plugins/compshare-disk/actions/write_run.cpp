@@ -144,9 +144,9 @@ write_end write_run::send_safely(const write_plan& plan, const call_params& requ
     const int max_resends = std::max(0, client_.settings().max_retries);
     for (int resends = 0;; ++resends) {
         try {
-            const auto reply = client_.call(plan.action, request, call_kind::write);
-            accepted(0, reply.action.empty() ? plan.action + "Response" : reply.action, "",
-                     reply.request_id);
+            auto reply = client_.call(plan.action, request, call_kind::write);
+            accepted(0, reply.action.empty() ? plan.action + "Response" : std::move(reply.action),
+                     "", reply.request_id);
             return write_end::accepted;
         } catch (const api_failure& f) {
             if (f.kind == failure_kind::cancelled) {
