@@ -281,3 +281,16 @@ TEST_CASE("compshare_disk params: only the document's own members are parameters
     CHECK_THAT(refused_whole(R"({"UHostId":1,"UDiskId":"udisk-1",})").what(),
                Catch::Contains("not valid JSON"));
 }
+
+TEST_CASE("compshare_disk params: ids and devices are ASCII, whatever the locale", "[params]") {
+    // Every byte above 0x7F is refused, as in a single-byte locale std::isalnum would not.
+    std::string letters_and_digits;
+    for (int c = 0; c < 256; ++c) {
+        if (compshare::detach::is_ascii_alnum(static_cast<char>(c)))
+            letters_and_digits += static_cast<char>(c);
+    }
+    CHECK(letters_and_digits == "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    CHECK_FALSE(compshare::detach::is_valid_id("udisk-\xe9"));
+    CHECK_FALSE(compshare::detach::is_valid_device("/dev/vd\xe9"));
+    CHECK(compshare::detach::is_valid_device("/dev/vdb1"));
+}

@@ -1,14 +1,12 @@
 #include "detach_params.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace compshare::detach {
 namespace {
 
 bool is_device_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == '/';
+    return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
 }
 
 constexpr std::string_view device_prefix = "/dev/";

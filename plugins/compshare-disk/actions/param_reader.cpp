@@ -22,8 +22,7 @@ std::string quoted_key(std::string_view key) {
 }
 
 bool is_id_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == ':';
+    return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
 }
 
 // Resource ids (UHostId, UDiskId, Region, Zone, ProjectId): 1-64 of [A-Za-z0-9._:-], so no

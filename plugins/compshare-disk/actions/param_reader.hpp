@@ -108,6 +108,12 @@ class param_reader {
     std::array<value, max_known_keys> slots_;  // slots_[i] holds known_[i]
 };
 
+// ASCII letters and digits, whatever the process's locale: std::isalnum follows the locale, which
+// a host may set (Python does), and in a single-byte one it takes bytes above 0x7F for letters.
+constexpr bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 // The rule of the id parameters (1-64 of [A-Za-z0-9._:-]): also applied to the service's Zone,
 // MountInstance and the like before the plugin uses one as such.
 bool is_valid_id(std::string_view value);
