@@ -193,6 +193,10 @@ TEST_CASE("compshare_disk secret scrub: every occurrence, in place", "[secrets]"
     text = "abc";
     scrub_in_place(text, "b");
     CHECK(text == "abc");
+    // A text shorter than the key cannot hold it.
+    text = key.substr(0, key.size() - 1);
+    scrub_in_place(text, key);
+    CHECK(text == key.substr(0, key.size() - 1));
     CHECK(compshare::detach::scrub_secret("id " + key, key) == "id ***");
 }
 

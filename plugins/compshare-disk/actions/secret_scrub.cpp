@@ -3,7 +3,8 @@
 namespace compshare::detach {
 
 void scrub_in_place(std::string& text, std::string_view secret) {
-    if (secret.size() < min_scrubbed_secret)
+    // Most fields (ids, states) are shorter than the key: nothing to search.
+    if (secret.size() < min_scrubbed_secret || text.size() < secret.size())
         return;
     const std::string_view marker = scrubbed_marker;
     for (auto at = text.find(secret); at != std::string::npos;
