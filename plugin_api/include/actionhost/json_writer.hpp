@@ -77,25 +77,31 @@ namespace detail {
 }  // namespace detail
 
 // A member name that needs no escaping (printable ASCII without the quote and the backslash),
-// checked when it is made, so the writer appends it without a scan. Declared constexpr, a name
-// that would need escaping does not compile:
+// checked when it is made and kept ready to append as `"name":` in one piece. Declared
+// constexpr, a name that would need escaping does not compile:
 //     constexpr actionhost::json_key ok_key{"ok"};
 //     w.member(ok_key, true);
+template <std::size_t N>  // the literal's size, its NUL included
 class json_key {
   public:
-    template <std::size_t N>
-    constexpr explicit json_key(const char (&name)[N]) : name_(name, N - 1) {
+    constexpr explicit json_key(const char (&name)[N]) : quoted_{} {
+        quoted_[0] = '"';
         for (std::size_t i = 0; i + 1 < N; ++i) {
             if (!detail::json_plain_byte[static_cast<unsigned char>(name[i])])
                 detail::json_key_needs_escaping();
+            quoted_[i + 1] = name[i];
         }
         if (name[N - 1] != '\0')  // a char array, not a string literal
             detail::json_key_needs_escaping();
+        quoted_[N] = '"';
+        quoted_[N + 1] = ':';
     }
-    constexpr std::string_view name() const noexcept { return name_; }
+    constexpr std::string_view name() const noexcept { return {quoted_ + 1, N - 1}; }
+    // "name": as the writer appends it.
+    constexpr std::string_view member_start() const noexcept { return {quoted_, N + 2}; }
 
   private:
-    std::string_view name_;
+    char quoted_[N + 2];
 };
 
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
@@ -190,12 +196,10 @@ class json_writer {
     }
 
     // The same for a name checked when it was made: appended as it is.
-    json_writer& key(json_key name) {
+    template <std::size_t N>
+    json_writer& key(const json_key<N>& name) {
         separate();
-        out_ += '"';
-        out_ += name.name();
-        out_ += '"';
-        out_ += ':';
+        out_ += name.member_start();
         need_comma_ = false;
         return *this;
     }
@@ -248,8 +252,8 @@ class json_writer {
         key(name);
         return value(v);
     }
-    template <class T>
-    json_writer& member(json_key name, const T& v) {
+    template <std::size_t N, class T>
+    json_writer& member(const json_key<N>& name, const T& v) {
         key(name);
         return value(v);
     }

@@ -332,7 +332,7 @@ class attach_run final : write_run {
 
 detach_report attach_report_for(const attach_params& params) {
     detach_report r;
-    r.sent_key = attach_sent_key;
+    r.sent_key = "attach_sent";
     r.hint = attach_hint_for;
     r.dry_run = params.controls.dry_run;
     r.client_token = params.controls.client_token;

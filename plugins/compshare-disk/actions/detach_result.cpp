@@ -10,18 +10,40 @@ namespace {
 
 // The members' names, checked when compiled (json_key): appended without a scan.
 namespace key {
-constexpr json_key ok{"ok"}, changed{"changed"}, status{"status"}, dry_run{"dry_run"};
-constexpr json_key resource{"resource"}, region{"region"}, zone{"zone"}, uhost_id{"uhost_id"},
-    udisk_id{"udisk_id"}, device{"device"};
-constexpr json_key observed{"observed"}, instance_state{"instance_state"},
-    attached_before{"attached_before"}, attached_after{"attached_after"};
-constexpr json_key response{"response"}, action{"Action"}, ret_code_api{"RetCode"},
-    message_api{"Message"}, request_ids{"request_ids"};
-constexpr json_key timing{"timing"}, elapsed_ms{"elapsed_ms"}, api_calls{"api_calls"},
-    polls{"polls"}, retries{"retries"};
-constexpr json_key client_token{"client_token"}, warnings{"warnings"}, message{"message"};
-constexpr json_key error{"error"}, type{"type"}, retryable{"retryable"}, ret_code{"ret_code"},
-    api_message{"api_message"}, request_id{"request_id"}, hint{"hint"};
+constexpr json_key ok{"ok"};
+constexpr json_key changed{"changed"};
+constexpr json_key status{"status"};
+constexpr json_key dry_run{"dry_run"};
+constexpr json_key resource{"resource"};
+constexpr json_key region{"region"};
+constexpr json_key zone{"zone"};
+constexpr json_key uhost_id{"uhost_id"};
+constexpr json_key udisk_id{"udisk_id"};
+constexpr json_key device{"device"};
+constexpr json_key observed{"observed"};
+constexpr json_key instance_state{"instance_state"};
+constexpr json_key attached_before{"attached_before"};
+constexpr json_key attached_after{"attached_after"};
+constexpr json_key response{"response"};
+constexpr json_key action{"Action"};
+constexpr json_key ret_code_api{"RetCode"};
+constexpr json_key message_api{"Message"};
+constexpr json_key request_ids{"request_ids"};
+constexpr json_key timing{"timing"};
+constexpr json_key elapsed_ms{"elapsed_ms"};
+constexpr json_key api_calls{"api_calls"};
+constexpr json_key polls{"polls"};
+constexpr json_key retries{"retries"};
+constexpr json_key client_token{"client_token"};
+constexpr json_key warnings{"warnings"};
+constexpr json_key message{"message"};
+constexpr json_key error{"error"};
+constexpr json_key type{"type"};
+constexpr json_key retryable{"retryable"};
+constexpr json_key ret_code{"ret_code"};
+constexpr json_key api_message{"api_message"};
+constexpr json_key request_id{"request_id"};
+constexpr json_key hint{"hint"};
 }  // namespace key
 
 }  // namespace

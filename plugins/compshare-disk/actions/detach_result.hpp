@@ -23,10 +23,6 @@ inline constexpr const char* failed = "failed";
 inline constexpr const char* cancelled = "cancelled";
 }  // namespace status
 
-// The name of the "request sent" member of each action that writes.
-inline constexpr actionhost::json_key detach_sent_key{"detach_sent"};
-inline constexpr actionhost::json_key attach_sent_key{"attach_sent"};
-
 // The API's own answer to DetachCompshareDisk (only its scalar, non-secret fields).
 struct api_response {
     std::string action;  // e.g. "DetachCompshareDiskResponse"
@@ -38,7 +34,7 @@ struct api_response {
 // the "request sent" member and the hints differ.
 struct detach_report {
     // The action's vocabulary: detach's by default.
-    actionhost::json_key sent_key = detach_sent_key;
+    const char* sent_key = "detach_sent";
     std::string (*hint)(const error_info& error, bool sent) = hint_for;
 
     bool ok = false;
