@@ -1,6 +1,7 @@
 // The action's messages say what happened: no claim the plugin cannot know ("no detach is in
 // progress"), no poll counted that was never sent, no action name twice, singular and plural
 // right. Exact wording, so that a regression shows. The BUILT plugin against the emulator.
+#include "actions/action_support.hpp"
 #include "scenario_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -142,4 +143,12 @@ TEST_CASE("compshare_disk messages: one attempt is \"1 attempt\"", "[messages]")
     r = twice.invoke(detach_params(stopped_host, data1));
     INFO(r.json);
     CHECK_THAT(message_of(r), Catch::EndsWith("(gave up after 2 attempts)"));
+}
+
+TEST_CASE("compshare_disk messages: concat joins its parts in order", "[messages]") {
+    using compshare::detach::concat;
+    const std::string id = "udisk-with-a-long-name-1";
+    CHECK(concat({"detach of ", id, " from ", "uhost-1", ""}) ==
+          "detach of udisk-with-a-long-name-1 from uhost-1");
+    CHECK(concat({}).empty());
 }

@@ -255,3 +255,42 @@ TEST_CASE("compshare_disk params: ClientToken", "[params]") {
     CHECK_THAT(refused(R"("ClientToken":"a\nb")").what(), Catch::Contains("control"));
     CHECK_THAT(refused(R"("ClientToken":"a\u007fb")").what(), Catch::Contains("control"));
 }
+
+TEST_CASE("compshare_disk params: key errors come in name order, credentials first", "[params]") {
+    // Given out of order: the first credential-like key by name wins over every unknown key.
+    auto e = refused(R"("Zzz":1,"SecretKey":"s","Aaa":2,"PrivateKey":"p")");
+    CHECK(e.field() == "PrivateKey");
+    CHECK_THAT(e.what(), Catch::Contains("looks like a credential"));
+    // Without one, the first unknown key by name, before any field's own check.
+    e = refused(R"("Zzz":1,"WaitTimeoutSeconds":0,"Bbb":2,"Aab":3)");
+    CHECK(e.field() == "Aab");
+    CHECK_THAT(e.what(), Catch::Contains("unknown parameter \"Aab\""));
+}
+
+TEST_CASE("compshare_disk params: only the document's own members are parameters", "[params]") {
+    // Known names inside a nested value neither set nor hide a parameter.
+    auto e = refused_whole(R"({"UDiskId":"udisk-1","Device":{"UHostId":"uhost-1"}})");
+    CHECK(e.field() == "UHostId");
+    e = refused(R"("ProjectId":[{"Password":"x"}])");
+    CHECK(e.field() == "ProjectId");
+    CHECK_THAT(e.what(), Catch::Contains("must be a string"));
+    // A top-level array of objects is not an object, whatever its elements name.
+    CHECK_THAT(refused_whole(R"([{"PublicKey":"k"}])").what(),
+               Catch::Contains("must be a JSON object"));
+    // A syntax error after a wrong value is still reported as the document's error.
+    CHECK_THAT(refused_whole(R"({"UHostId":1,"UDiskId":"udisk-1",})").what(),
+               Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("compshare_disk params: ids and devices are ASCII, whatever the locale", "[params]") {
+    // Every byte above 0x7F is refused, as in a single-byte locale std::isalnum would not.
+    std::string letters_and_digits;
+    for (int c = 0; c < 256; ++c) {
+        if (compshare::detach::is_ascii_alnum(static_cast<char>(c)))
+            letters_and_digits += static_cast<char>(c);
+    }
+    CHECK(letters_and_digits == "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    CHECK_FALSE(compshare::detach::is_valid_id("udisk-\xe9"));
+    CHECK_FALSE(compshare::detach::is_valid_device("/dev/vd\xe9"));
+    CHECK(compshare::detach::is_valid_device("/dev/vdb1"));
+}

@@ -2,6 +2,7 @@
 // system disk (or listed twice) is malformed, never "the disk left"; State and Drive are cleaned
 // or checked before they are quoted or used; the private key never leaves; RetCode 8433 is
 // ApiError; State "" is Transient. The BUILT plugin against the in-process emulator.
+#include "actions/secret_scrub.hpp"
 #include "scenario_support.hpp"
 
 #include <actionhost/plugin.hpp>
@@ -176,6 +177,27 @@ TEST_CASE("compshare_disk server text: the private key is scrubbed from what the
     REQUIRE(retries.size() == 1);
     CHECK_THAT(retries[0]->getValue<std::string>("message"), Catch::Contains("busy, key ***"));
     CHECK(plugin.transcript().find(key) == std::string::npos);
+}
+
+TEST_CASE("compshare_disk secret scrub: every occurrence, in place", "[secrets]") {
+    using compshare::detach::scrub_in_place;
+    const std::string key = "K3y-0f-8+";
+    std::string text = "a " + key + key + " b " + key;
+    scrub_in_place(text, key);
+    CHECK(text == "a ****** b ***");
+    // A key that the marker would complete again is not searched for inside the marker.
+    text = "x*" + std::string("********");
+    scrub_in_place(text, "********");
+    CHECK(text == "x****");
+    // A key shorter than min_scrubbed_secret is left alone: it would mangle the text.
+    text = "abc";
+    scrub_in_place(text, "b");
+    CHECK(text == "abc");
+    // A text shorter than the key cannot hold it.
+    text = key.substr(0, key.size() - 1);
+    scrub_in_place(text, key);
+    CHECK(text == key.substr(0, key.size() - 1));
+    CHECK(compshare::detach::scrub_secret("id " + key, key) == "id ***");
 }
 
 TEST_CASE("compshare_disk classification: RetCode 8433 is ApiError, not retried", "[replies]") {

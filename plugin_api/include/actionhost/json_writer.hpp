@@ -10,12 +10,14 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,43 @@ inline constexpr std::array<bool, 256> json_plain_byte = [] {
     return table;
 }();
 }  // namespace detail
+
+namespace detail {
+// Reached only for a json_key that would need escaping. In a constant expression (a constexpr
+// json_key) calling it is the compile error, and its name says why; at run time it throws.
+[[noreturn]] inline void json_key_needs_escaping() {
+    throw std::logic_error(
+        "actionhost::json_key: a member name must be printable ASCII without \" or \\");
+}
+}  // namespace detail
+
+// A member name that needs no escaping (printable ASCII without the quote and the backslash),
+// checked when it is made and kept ready to append as `"name":` in one piece. Declared
+// constexpr, a name that would need escaping does not compile:
+//     constexpr actionhost::json_key ok_key{"ok"};
+//     w.member(ok_key, true);
+template <std::size_t N>  // the literal's size, its NUL included
+class json_key {
+  public:
+    constexpr explicit json_key(const char (&name)[N]) : quoted_{} {
+        quoted_[0] = '"';
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (!detail::json_plain_byte[static_cast<unsigned char>(name[i])])
+                detail::json_key_needs_escaping();
+            quoted_[i + 1] = name[i];
+        }
+        if (name[N - 1] != '\0')  // a char array, not a string literal
+            detail::json_key_needs_escaping();
+        quoted_[N] = '"';
+        quoted_[N + 1] = ':';
+    }
+    constexpr std::string_view name() const noexcept { return {quoted_ + 1, N - 1}; }
+    // "name": as the writer appends it.
+    constexpr std::string_view member_start() const noexcept { return {quoted_, N + 2}; }
+
+  private:
+    char quoted_[N + 2];
+};
 
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
 // (C0, DEL and C1) as \n, \r, \t or \u00XX, invalid UTF-8 bytes as U+FFFD (one per byte).
@@ -139,7 +178,8 @@ inline std::string json_quote(std::string_view text) {
 // balanced; everything else (quoting, separators, numbers JSON cannot hold) is the writer's.
 class json_writer {
   public:
-    json_writer() { out_.reserve(512); }
+    // One allocation for a usual result (a detach result is about 600 bytes).
+    json_writer() { out_.reserve(1024); }
 
     json_writer& begin_object() { return open('{'); }
     json_writer& end_object() { return close('}'); }
@@ -155,6 +195,15 @@ class json_writer {
         return *this;
     }
 
+    // The same for a name checked when it was made: appended as it is.
+    template <std::size_t N>
+    json_writer& key(const json_key<N>& name) {
+        separate();
+        out_ += name.member_start();
+        need_comma_ = false;
+        return *this;
+    }
+
     json_writer& value(std::string_view text) {
         separate();
         append_json_string(out_, text);
@@ -163,12 +212,12 @@ class json_writer {
     json_writer& value(const char* text) { return value(std::string_view(text)); }
     json_writer& value(const std::string& text) { return value(std::string_view(text)); }
     json_writer& value(bool flag) { return literal(flag ? "true" : "false"); }
-    json_writer& value(int number) { return literal(std::to_string(number)); }
-    json_writer& value(long number) { return literal(std::to_string(number)); }
-    json_writer& value(long long number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned long number) { return literal(std::to_string(number)); }
-    json_writer& value(unsigned long long number) { return literal(std::to_string(number)); }
+    json_writer& value(int number) { return integer(number); }
+    json_writer& value(long number) { return integer(number); }
+    json_writer& value(long long number) { return integer(number); }
+    json_writer& value(unsigned number) { return integer(number); }
+    json_writer& value(unsigned long number) { return integer(number); }
+    json_writer& value(unsigned long long number) { return integer(number); }
     json_writer& value(double number) {
         if (!std::isfinite(number))
             return null();  // JSON has no NaN or infinity
@@ -203,6 +252,11 @@ class json_writer {
         key(name);
         return value(v);
     }
+    template <std::size_t N, class T>
+    json_writer& member(const json_key<N>& name, const T& v) {
+        key(name);
+        return value(v);
+    }
 
     const std::string& str() const noexcept { return out_; }
     std::string take() { return std::move(out_); }
@@ -215,6 +269,13 @@ class json_writer {
     json_writer& done() {
         need_comma_ = true;
         return *this;
+    }
+    // Written in place: no std::string per number.
+    template <class Integer>
+    json_writer& integer(Integer number) {
+        char digits[24];  // a 64-bit integer has at most 20 digits and a sign
+        const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+        return literal(std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
     json_writer& literal(std::string_view text) {
         separate();

@@ -10,6 +10,17 @@ error_info make_error(const char* type, std::string message, bool retryable) {
     return e;
 }
 
+std::string concat(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (auto part : parts)
+        size += part.size();
+    std::string text;
+    text.reserve(size);
+    for (auto part : parts)
+        text += part;
+    return text;
+}
+
 std::string count_of(int n, const char* singular, const char* plural) {
     return std::to_string(n) + " " + (n == 1 ? singular : plural);
 }

@@ -4,7 +4,9 @@
 
 #include "detach_error.hpp"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace compshare::detach {
 
@@ -14,6 +16,9 @@ struct stop {
 };
 
 error_info make_error(const char* type, std::string message, bool retryable = false);
+
+// The parts joined into one string, allocated once: for the messages every run builds.
+std::string concat(std::initializer_list<std::string_view> parts);
 
 // "1 poll", "2 polls".
 std::string count_of(int n, const char* singular, const char* plural);

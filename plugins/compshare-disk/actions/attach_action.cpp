@@ -57,9 +57,9 @@ class attach_run final : write_run {
 
     void report_requested() override {
         succeed(attach_status::attach_requested,
-                "attach of " + p_.udisk_id + " to " + p_.uhost_id +
-                    " requested; not waiting (Wait is false), so its device is not known "
-                    "yet: run compshare-disk.status to read it");
+                concat({"attach of ", p_.udisk_id, " to ", p_.uhost_id,
+                        " requested; not waiting (Wait is false), so its device is not known "
+                        "yet: run compshare-disk.status to read it"}));
     }
 
     void wait_and_report() override {
@@ -205,19 +205,6 @@ class attach_run final : write_run {
                               "unknown or attached elsewhere");
     }
 
-    param_map attach_request() const {
-        param_map params{{"Region", p_.region}, {"UHostId", p_.uhost_id}, {"UDiskId", p_.udisk_id}};
-        if (!r_.resource.zone.empty())
-            params["Zone"] = r_.resource.zone;
-        if (!p_.data_disk_type.empty())
-            params["DataDiskType"] = p_.data_disk_type;
-        if (p_.enable_cross_pod_attach)
-            params["EnableCrossPodAttach"] = *p_.enable_cross_pod_attach ? "Yes" : "No";
-        if (!p_.project_id.empty())
-            params["ProjectId"] = p_.project_id;
-        return params;
-    }
-
     // The disk as this instance lists it now (nullptr when not), from a fresh read.
     std::optional<std::string> device_now(const std::string& context) {
         const auto view = describe_target(context);
@@ -276,7 +263,7 @@ class attach_run final : write_run {
     // sends again after an accepted request.
     write_end send_attach() {
         const std::string context =
-            std::string(attach_action_name) + " of " + p_.udisk_id + " to " + p_.uhost_id;
+            concat({attach_action_name, " of ", p_.udisk_id, " to ", p_.uhost_id});
         const auto took_effect = [&] {
             const auto device =
                 device_now("after an unconfirmed " + std::string(attach_action_name));
@@ -284,11 +271,21 @@ class attach_run final : write_run {
                 r_.resource.device = *device;
             return device.has_value();
         };
+        const char* cross_pod = "";
+        if (p_.enable_cross_pod_attach)
+            cross_pod = *p_.enable_cross_pod_attach ? "Yes" : "No";
+        // An empty value is not sent (call() drops it).
         return send_safely(
-            {attach_action_name, attach_request(), context, "the disk is not attached",
-             is_attach_in_progress,
+            {attach_action_name, context, "the disk is not attached", is_attach_in_progress,
              [&](const api_failure& f, bool repeated) { return refused(f, context, repeated); },
-             took_effect});
+             took_effect},
+            {{"Region", p_.region},
+             {"UHostId", p_.uhost_id},
+             {"UDiskId", p_.udisk_id},
+             {"Zone", r_.resource.zone},
+             {"DataDiskType", p_.data_disk_type},
+             {"EnableCrossPodAttach", cross_pod},
+             {"ProjectId", p_.project_id}});
     }
 
     void wait_until_attached() {

@@ -7,11 +7,11 @@ namespace compshare::detach {
 
 attach_params parse_attach_params(std::string_view json, const std::string& default_region,
                                   bool require_region) {
-    // Built once: the reader only looks the keys up.
+    // Built once: the reader keeps a reference to them.
     static const auto known =
         with_run_controls({"Region", "Zone", "UHostId", "UDiskId", "DataDiskType",
                            "EnableCrossPodAttach", "ProjectId"});
-    const param_reader in(json, known);
+    param_reader in(json, known);
 
     attach_params p;
     p.region = in.region(default_region, require_region);
@@ -28,7 +28,9 @@ attach_params parse_attach_params(std::string_view json, const std::string& defa
 
 status_params parse_status_params(std::string_view json, const std::string& default_region,
                                   bool require_region) {
-    const param_reader in(json, {"Region", "Zone", "UHostId", "UDiskId", "ProjectId"});
+    static const std::vector<std::string_view> known = {"Region", "Zone", "UHostId", "UDiskId",
+                                                        "ProjectId"};
+    param_reader in(json, known);
     status_params p;
     p.region = in.region(default_region, require_region);
     p.zone = in.optional_id("Zone");

@@ -59,8 +59,8 @@ class detach_run final : write_run {
     }
 
     void report_requested() override {
-        succeed(status::detach_requested, "detach of " + p_.udisk_id + " from " + p_.uhost_id +
-                                              " requested; not waiting (Wait is false)");
+        succeed(status::detach_requested, concat({"detach of ", p_.udisk_id, " from ", p_.uhost_id,
+                                                  " requested; not waiting (Wait is false)"}));
     }
 
     void wait_and_report() override {
@@ -71,9 +71,10 @@ class detach_run final : write_run {
     }
 
     void add_unmount_warning() {
-        r_.warnings.push_back("make sure the file system on " + r_.resource.device +
-                              " was unmounted and that the instance does not mount it at boot "
-                              "(/etc/fstab without nofail), or the instance may fail to start");
+        r_.warnings.push_back(concat({"make sure the file system on ", r_.resource.device,
+                                      " was unmounted and that the instance does not mount it at "
+                                      "boot (/etc/fstab without nofail), or the instance may fail "
+                                      "to start"}));
     }
 
     std::string where() const {
@@ -200,18 +201,6 @@ class detach_run final : write_run {
                               "): a mistyped UDiskId also looks already detached");
     }
 
-    param_map detach_request() const {
-        param_map params{{"Region", r_.resource.region},
-                         {"UHostId", p_.uhost_id},
-                         {"UDiskId", p_.udisk_id},
-                         {"Device", r_.resource.device}};
-        if (!r_.resource.zone.empty())
-            params["Zone"] = r_.resource.zone;
-        if (!p_.project_id.empty())
-            params["ProjectId"] = p_.project_id;
-        return params;
-    }
-
     // Sends the detach once. After an ambiguous failure (the request may have reached the
     // service) it re-reads the instance and sends again only while the disk is still attached
     // and no detach is in progress (17061 / 8434 count as accepted), at most max_retries times.
@@ -219,9 +208,7 @@ class detach_run final : write_run {
     void send_detach() {
         write_plan plan;
         plan.action = detach_action_name;
-        plan.request = detach_request();
-        plan.context =
-            std::string(detach_action_name) + " of " + p_.udisk_id + " from " + p_.uhost_id;
+        plan.context = concat({detach_action_name, " of ", p_.udisk_id, " from ", p_.uhost_id});
         plan.not_yet = "the disk is still attached";
         plan.in_progress = is_detach_in_progress;
         plan.refused = [&](const api_failure& f, bool repeated) {
@@ -244,7 +231,13 @@ class detach_run final : write_run {
             r_.observed.instance_state = view->state;
             return view->find_disk(p_.udisk_id) == nullptr;
         };
-        send_safely(plan);
+        // An empty Zone or ProjectId is not sent (call() drops it).
+        send_safely(plan, {{"Region", r_.resource.region},
+                           {"UHostId", p_.uhost_id},
+                           {"UDiskId", p_.udisk_id},
+                           {"Device", r_.resource.device},
+                           {"Zone", r_.resource.zone},
+                           {"ProjectId", p_.project_id}});
     }
 
     // One extra read after a failed repeated write; false when anything stands in the way.

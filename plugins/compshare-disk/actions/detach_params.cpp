@@ -1,14 +1,12 @@
 #include "detach_params.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace compshare::detach {
 namespace {
 
 bool is_device_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == '/';
+    return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
 }
 
 constexpr std::string_view device_prefix = "/dev/";
@@ -36,10 +34,10 @@ bool is_valid_device(std::string_view value) {
 
 detach_params parse_detach_params(std::string_view json, const std::string& default_region,
                                   bool require_region) {
-    // Built once: the reader only looks the keys up.
+    // Built once: the reader keeps a reference to them.
     static const auto known =
         with_run_controls({"Region", "Zone", "UHostId", "UDiskId", "Device", "ProjectId"});
-    const param_reader in(json, known);
+    param_reader in(json, known);
 
     detach_params p;
     p.region = in.region(default_region, require_region);

@@ -16,14 +16,14 @@ std::optional<instance_view> read_instance(
     api_client& client, const instance_query& query, const std::string& context,
     const cancelled_text& cancelled,
     std::optional<std::chrono::steady_clock::time_point> deadline) {
-    param_map params{{"Region", query.region}, {"UHostIds.0", query.uhost_id}};
-    if (!query.zone.empty())
-        params["Zone"] = query.zone;
-    if (!query.project_id.empty())
-        params["ProjectId"] = query.project_id;
     try {
-        const auto reply =
-            client.call(describe_action, std::move(params), call_kind::read, deadline);
+        // An empty Zone or ProjectId is not sent (call() drops it).
+        const auto reply = client.call(describe_action,
+                                       {{"Region", query.region},
+                                        {"UHostIds.0", query.uhost_id},
+                                        {"Zone", query.zone},
+                                        {"ProjectId", query.project_id}},
+                                       call_kind::read, deadline);
         return parse_describe(reply.body, query.uhost_id);
     } catch (const api_failure& f) {
         auto e = classify(f, context);

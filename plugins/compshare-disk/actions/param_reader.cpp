@@ -1,5 +1,6 @@
 #include "param_reader.hpp"
 
+#include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
 #include <Poco/TextIterator.h>
@@ -21,8 +22,7 @@ std::string quoted_key(std::string_view key) {
 }
 
 bool is_id_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == ':';
+    return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
 }
 
 // Resource ids (UHostId, UDiskId, Region, Zone, ProjectId): 1-64 of [A-Za-z0-9._:-], so no
@@ -62,30 +62,30 @@ void check_client_token(const std::string& value) {
     }
 }
 
-using actionhost::json::member;
+using value = param_reader::value;
 
 // The field names are literals: a std::string of one is made only for an error.
-const std::string& get_string(const member& value, const char* field) {
-    if (value.type != member::kind::string)
+std::string take_string(value& v, const char* field) {
+    if (v.type != value::kind::string)
         throw invalid_parameter(field, std::string(field) + " must be a string");
-    return value.text;
+    return std::move(v.text);
 }
 
-bool get_bool(const member& value, const char* field) {
-    if (value.type != member::kind::boolean) {
+bool get_bool(const value& v, const char* field) {
+    if (v.type != value::kind::boolean) {
         throw invalid_parameter(field, std::string(field) + " must be a boolean (true or false)");
     }
-    return value.boolean;
+    return v.boolean;
 }
 
-double get_seconds(const member& value, const std::string& field, double min, double max) {
-    if (value.type != member::kind::number) {
+double get_seconds(const value& v, const std::string& field, double min, double max) {
+    if (v.type != value::kind::number) {
         throw invalid_parameter(field, field + " must be a number of seconds");
     }
-    const double seconds = value.number.as_double();
+    const double seconds = v.number.as_double();
     if (!(seconds >= min && seconds <= max)) {  // also refuses NaN
-        auto text = [](double v) {
-            std::string s = std::to_string(v);
+        auto text = [](double x) {
+            std::string s = std::to_string(x);
             s.erase(s.find_last_not_of('0') + 1);
             if (!s.empty() && s.back() == '.')
                 s.pop_back();
@@ -97,24 +97,83 @@ double get_seconds(const member& value, const std::string& field, double min, do
     return seconds;
 }
 
-actionhost::json::object_members parse_object(std::string_view json) {
+// Keeps `name` when it comes before the one kept so far (messages name keys in name order).
+void keep_first(std::optional<std::string>& kept, std::string_view name) {
+    if (!kept || name < *kept)
+        kept.emplace(name);
+}
+
+}  // namespace
+
+// Fills the slots of the document's own members (depth 1); deeper events only track depth. It
+// throws nothing of its own, so that an error of the document is reported first; the key
+// checks run after the whole text was read.
+class param_reader::collector final : public actionhost::json::handler {
+  public:
+    explicit collector(param_reader& reader) : reader_(reader) {}
+
+    bool is_object = false;
+    std::optional<std::string> first_credential;  // in name order
+    std::optional<std::string> first_unknown;     // in name order, credentials aside
+
+    void begin_object() override {
+        if (depth_ == 0)
+            is_object = true;
+        else
+            set(value::kind::object);
+        ++depth_;
+    }
+    void end_object() override { --depth_; }
+    void begin_array() override {
+        set(value::kind::array);
+        ++depth_;
+    }
+    void end_array() override { --depth_; }
+    void member_name(std::string_view name) override {
+        if (depth_ != 1)
+            return;
+        current_ = reader_.slot(name);
+        if (current_ != nullptr)
+            return;
+        // No known key looks like a credential (a test checks), so only the others are looked at.
+        keep_first(is_credential_like_key(name) ? first_credential : first_unknown, name);
+    }
+    void string_value(std::string_view text) override {
+        if (value* v = set(value::kind::string))
+            v->text.assign(text);
+    }
+    void number_value(const actionhost::json::number& number) override {
+        if (value* v = set(value::kind::number))
+            v->number = number;
+    }
+    void boolean_value(bool flag) override {
+        if (value* v = set(value::kind::boolean))
+            v->boolean = flag;
+    }
+    void null_value() override { set(value::kind::null); }
+
+  private:
+    // The slot of a known member's value (its kind recorded), else nullptr.
+    value* set(value::kind type) {
+        if (depth_ != 1 || current_ == nullptr)
+            return nullptr;
+        current_->type = type;
+        return current_;
+    }
+
+    param_reader& reader_;
+    value* current_ = nullptr;  // the slot of the member being read, nullptr for unknown keys
+    int depth_ = 0;
+};
+
+namespace {
+
+void check_size(std::string_view json) {
     if (json.size() > max_params_bytes) {
         throw invalid_parameter("", "params are too large (" + std::to_string(json.size()) +
                                         " bytes; at most " + std::to_string(max_params_bytes) +
                                         ")");
     }
-    actionhost::json::object_members object;
-    try {
-        // The parameters are flat: deep nesting is refused early. The reader's reasons never
-        // quote a value (a secret could be one), only a repeated member name.
-        object = actionhost::json::read_members(json, {false, 8});
-    } catch (const actionhost::json::parse_error& e) {
-        throw invalid_parameter("", std::string("params are not valid JSON (") + e.where() + ": " +
-                                        e.reason().substr(0, 100) + ")");
-    }
-    if (!object.is_object)
-        throw invalid_parameter("", "params must be a JSON object");
-    return object;
 }
 
 }  // namespace
@@ -147,57 +206,70 @@ bool is_credential_like_key(std::string_view key) {
 }
 
 param_reader::param_reader(std::string_view json, const std::vector<std::string_view>& known)
-    : params_(parse_object(json)) {
-    // Credentials first (in name order): the message must say why, and must not quote the
-    // value. No known key looks like a credential (a test checks), so only the others are
-    // looked at. Then the first unknown key, in name order.
-    const std::string* unknown = nullptr;
-    for (const auto& entry : params_.members) {
-        if (std::find(known.begin(), known.end(), std::string_view(entry.name)) != known.end())
-            continue;
-        if (is_credential_like_key(entry.name)) {
-            throw invalid_parameter(
-                entry.name,
-                "parameter " + quoted_key(entry.name) +
-                    " looks like a credential; credentials are never accepted in the action "
-                    "parameters (workflow engines keep parameters in their history). Put the "
-                    "keys in the instance config, the environment (COMPSHARE_PUBLIC_KEY, "
-                    "COMPSHARE_PRIVATE_KEY) or a compshare-cli profile");
-        }
-        if (unknown == nullptr)
-            unknown = &entry.name;
+    : known_(known) {
+    if (known.size() > max_known_keys)
+        throw std::logic_error("param_reader: more known keys than slots");
+    check_size(json);
+    collector events(*this);
+    try {
+        // The parameters are flat: deep nesting is refused early. The reader's reasons never
+        // quote a value (a secret could be one), only a repeated member name.
+        actionhost::json::parse(json, events, {false, 8});
+    } catch (const actionhost::json::parse_error& e) {
+        throw invalid_parameter("", std::string("params are not valid JSON (") + e.where() + ": " +
+                                        e.reason().substr(0, 100) + ")");
     }
-    if (unknown != nullptr) {
-        std::string allowed;
-        for (auto key : known)
-            allowed += (allowed.empty() ? "" : ", ") + std::string(key);
+    if (!events.is_object)
+        throw invalid_parameter("", "params must be a JSON object");
+    // Credentials first: the message must say why, and must not quote the value. Then the first
+    // unknown key.
+    if (const auto& key = events.first_credential) {
         throw invalid_parameter(
-            *unknown, "unknown parameter " + quoted_key(*unknown) + " (allowed: " + allowed + ")");
+            *key, "parameter " + quoted_key(*key) +
+                      " looks like a credential; credentials are never accepted in the action "
+                      "parameters (workflow engines keep parameters in their history). Put the "
+                      "keys in the instance config, the environment (COMPSHARE_PUBLIC_KEY, "
+                      "COMPSHARE_PRIVATE_KEY) or a compshare-cli profile");
+    }
+    if (const auto& key = events.first_unknown) {
+        std::string allowed;
+        for (auto name : known)
+            allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+        throw invalid_parameter(
+            *key, "unknown parameter " + quoted_key(*key) + " (allowed: " + allowed + ")");
     }
 }
 
-std::string param_reader::required_id(const char* key) const {
-    const member* value = params_.find(key);
-    if (value == nullptr)
+param_reader::value* param_reader::slot(std::string_view key) {
+    for (std::size_t i = 0; i < known_.size(); ++i) {
+        if (known_[i] == key)
+            return &slots_[i];
+    }
+    return nullptr;
+}
+
+std::string param_reader::required_id(const char* key) {
+    value* v = given(key);
+    if (v == nullptr)
         throw invalid_parameter(key, std::string(key) + " is required");
-    return id_of(*value, key);
+    return id_of(*v, key);
 }
 
-std::string param_reader::optional_id(const char* key) const {
-    const member* value = params_.find(key);
-    return value == nullptr ? std::string() : id_of(*value, key);
+std::string param_reader::optional_id(const char* key) {
+    value* v = given(key);
+    return v == nullptr ? std::string() : id_of(*v, key);
 }
 
-std::string param_reader::id_of(const member& value, const char* key) {
-    const std::string& text = get_string(value, key);
+std::string param_reader::id_of(value& v, const char* key) {
+    std::string text = take_string(v, key);
     if (!is_valid_id(text))
         check_id(key, text);  // says why
     return text;
 }
 
-std::string param_reader::region(const std::string& default_region, bool required) const {
-    if (const member* value = params_.find("Region"))
-        return id_of(*value, "Region");
+std::string param_reader::region(const std::string& default_region, bool required) {
+    if (value* v = given("Region"))
+        return id_of(*v, "Region");
     if (default_region.empty() && required) {
         throw invalid_parameter("Region",
                                 "Region is required (give Region, or set region in the "
@@ -206,33 +278,33 @@ std::string param_reader::region(const std::string& default_region, bool require
     return default_region;
 }
 
-std::string param_reader::string(const char* key) const {
-    const member* value = params_.find(key);
-    return value == nullptr ? std::string() : get_string(*value, key);
+std::string param_reader::string(const char* key) {
+    value* v = given(key);
+    return v == nullptr ? std::string() : take_string(*v, key);
 }
 
-std::optional<bool> param_reader::optional_bool(const char* key) const {
-    const member* value = params_.find(key);
-    if (value == nullptr)
+std::optional<bool> param_reader::optional_bool(const char* key) {
+    const value* v = given(key);
+    if (v == nullptr)
         return std::nullopt;
-    return get_bool(*value, key);
+    return get_bool(*v, key);
 }
 
-run_controls param_reader::controls() const {
+run_controls param_reader::controls() {
     run_controls c;
     c.wait = optional_bool("Wait").value_or(c.wait);
     c.dry_run = optional_bool("DryRun").value_or(c.dry_run);
     c.precheck = optional_bool("Precheck").value_or(c.precheck);
-    if (has("WaitTimeoutSeconds")) {
-        c.wait_timeout_seconds = get_seconds(get("WaitTimeoutSeconds"), "WaitTimeoutSeconds",
-                                             min_wait_timeout_seconds, max_wait_timeout_seconds);
+    if (const value* v = given("WaitTimeoutSeconds")) {
+        c.wait_timeout_seconds = get_seconds(*v, "WaitTimeoutSeconds", min_wait_timeout_seconds,
+                                             max_wait_timeout_seconds);
     }
-    if (has("PollIntervalSeconds")) {
-        c.poll_interval_seconds = get_seconds(get("PollIntervalSeconds"), "PollIntervalSeconds",
-                                              min_poll_interval_seconds, max_poll_interval_seconds);
+    if (const value* v = given("PollIntervalSeconds")) {
+        c.poll_interval_seconds = get_seconds(*v, "PollIntervalSeconds", min_poll_interval_seconds,
+                                              max_poll_interval_seconds);
     }
-    if (has("ClientToken")) {
-        c.client_token = get_string(get("ClientToken"), "ClientToken");
+    if (value* v = given("ClientToken")) {
+        c.client_token = take_string(*v, "ClientToken");
         check_client_token(*c.client_token);
     }
     return c;

@@ -3,8 +3,9 @@
 // own params file lists its keys and calls these.
 #pragma once
 
-#include <actionhost/json/members.hpp>
+#include <actionhost/json/handler.hpp>
 
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
@@ -60,31 +61,58 @@ inline std::vector<std::string_view> with_run_controls(
     return keys;
 }
 
-// A parsed params object with the action's known keys: refuses a blob over max_params_bytes,
-// invalid JSON, a non-object, then credential-like keys (before anything else, without quoting
-// the value), then keys not in `known`.
+// A params object read for the action's known keys, straight into one slot per key (no DOM, no
+// member list): refuses a blob over max_params_bytes, invalid JSON, a non-object, then
+// credential-like keys (before anything else, without quoting the value), then keys not in
+// `known`. The accessors hand each value over once: they move it out of its slot.
 class param_reader {
   public:
+    // At most max_known_keys keys; `known` must outlive the reader.
     param_reader(std::string_view json, const std::vector<std::string_view>& known);
+    param_reader(std::string_view json, std::vector<std::string_view>&& known) = delete;
 
-    bool has(const char* key) const { return params_.find(key) != nullptr; }
+    bool has(std::string_view key) { return given(key) != nullptr; }
 
     // A required or optional id (1-64 of [A-Za-z0-9._:-]); "" when optional and absent.
-    std::string required_id(const char* key) const;
-    std::string optional_id(const char* key) const;
+    std::string required_id(const char* key);
+    std::string optional_id(const char* key);
     // Region: the params', else `default_region`; "" only when `required` is false.
-    std::string region(const std::string& default_region, bool required) const;
-    std::string string(const char* key) const;  // any string
-    std::optional<bool> optional_bool(const char* key) const;
-    run_controls controls() const;
+    std::string region(const std::string& default_region, bool required);
+    std::string string(const char* key);  // any string
+    std::optional<bool> optional_bool(const char* key);
+    run_controls controls();
+
+    static constexpr std::size_t max_known_keys = 16;
+
+    // One known key's value as read.
+    struct value {
+        enum class kind { absent, null, boolean, number, string, object, array };
+        kind type = kind::absent;
+        bool boolean = false;             // when type is boolean
+        actionhost::json::number number;  // when type is number
+        std::string text;                 // when type is string
+    };
 
   private:
-    using member = actionhost::json::member;
-    const member& get(const char* key) const { return *params_.find(key); }
-    static std::string id_of(const member& value, const char* key);
+    class collector;  // the json::handler that fills the slots
 
-    actionhost::json::object_members params_;  // a flat object: no DOM is built
+    value* slot(std::string_view key);  // the slot of a known key, else nullptr
+    // The slot of `key` when the params gave it, else nullptr.
+    value* given(std::string_view key) {
+        value* v = slot(key);
+        return v != nullptr && v->type != value::kind::absent ? v : nullptr;
+    }
+    static std::string id_of(value& v, const char* key);
+
+    const std::vector<std::string_view>& known_;
+    std::array<value, max_known_keys> slots_;  // slots_[i] holds known_[i]
 };
+
+// ASCII letters and digits, whatever the process's locale: std::isalnum follows the locale, which
+// a host may set (Python does), and in a single-byte one it takes bytes above 0x7F for letters.
+constexpr bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // The rule of the id parameters (1-64 of [A-Za-z0-9._:-]): also applied to the service's Zone,
 // MountInstance and the like before the plugin uses one as such.

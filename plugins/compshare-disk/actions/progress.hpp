@@ -15,14 +15,14 @@ namespace compshare::detach {
 class progress {
   public:
     // `secret` (the private key) is scrubbed from every event: events quote server text. It is
-    // borrowed (the client's key, in memory kept out of core dumps), not copied. `verb` names
-    // the action's write ("detach", "attach"): its events are <verb>_sent, <verb>_unconfirmed
-    // and <verb>_resend.
-    progress(const actionhost::host& host, std::string uhost_id, std::string udisk_id,
+    // borrowed (the client's key, in memory kept out of core dumps), not copied, as are the ids
+    // (the action's parameters, which outlive its run). `verb` names the action's write
+    // ("detach", "attach"): its events are <verb>_sent, <verb>_unconfirmed and <verb>_resend.
+    progress(const actionhost::host& host, const std::string& uhost_id, const std::string& udisk_id,
              std::string_view secret, std::string verb = "detach")
         : host_(host),
-          uhost_id_(std::move(uhost_id)),
-          udisk_id_(std::move(udisk_id)),
+          uhost_id_(uhost_id),
+          udisk_id_(udisk_id),
           secret_(secret),
           verb_(std::move(verb)) {}
 
@@ -43,8 +43,8 @@ class progress {
     std::string api_action() const;  // "DetachCompshareDisk"
 
     const actionhost::host& host_;
-    std::string uhost_id_;
-    std::string udisk_id_;
+    const std::string& uhost_id_;
+    const std::string& udisk_id_;
     std::string_view secret_;
     std::string verb_;
 };

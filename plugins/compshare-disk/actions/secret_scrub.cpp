@@ -2,21 +2,26 @@
 
 namespace compshare::detach {
 
-std::string scrub_secret(std::string text, std::string_view secret) {
-    if (secret.size() < min_scrubbed_secret)
-        return text;
-    const std::string marker = scrubbed_marker;
+void scrub_in_place(std::string& text, std::string_view secret) {
+    // Most fields (ids, states) are shorter than the key: nothing to search.
+    if (secret.size() < min_scrubbed_secret || text.size() < secret.size())
+        return;
+    const std::string_view marker = scrubbed_marker;
     for (auto at = text.find(secret); at != std::string::npos;
          at = text.find(secret, at + marker.size())) {
         text.replace(at, secret.size(), marker);
     }
+}
+
+std::string scrub_secret(std::string text, std::string_view secret) {
+    scrub_in_place(text, secret);
     return text;
 }
 
 void scrub_report(detach_report& r, std::string_view secret) {
     if (secret.size() < min_scrubbed_secret)
         return;
-    const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
+    const auto scrub = [&](std::string& text) { scrub_in_place(text, secret); };
     for (auto* field : {&r.resource.region, &r.resource.zone, &r.resource.uhost_id,
                         &r.resource.udisk_id, &r.resource.device, &r.message}) {
         scrub(*field);
@@ -41,7 +46,7 @@ void scrub_report(detach_report& r, std::string_view secret) {
 }
 
 void scrub_report(status_report& r, std::string_view secret) {
-    const auto scrub = [&](std::string& text) { text = scrub_secret(std::move(text), secret); };
+    const auto scrub = [&](std::string& text) { scrub_in_place(text, secret); };
     scrub(r.message);
     if (r.instance) {
         scrub(r.instance->state);

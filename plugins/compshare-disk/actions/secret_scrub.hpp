@@ -17,6 +17,9 @@ inline constexpr std::size_t min_scrubbed_secret = 8;
 
 inline constexpr const char* scrubbed_marker = "***";
 
+// Replaces every occurrence of `secret` in `text` by "***".
+void scrub_in_place(std::string& text, std::string_view secret);
+
 // `text` with every occurrence of `secret` replaced by "***".
 std::string scrub_secret(std::string text, std::string_view secret);
 

@@ -33,7 +33,7 @@ detach_report write_run::run_steps(bool precheck_first, bool dry_run, bool wait)
         } else if (dry_run) {
             report_dry_run();
         } else {
-            check_cancel(std::string("before the ") + verb_ + " request");
+            check_cancel([this] { return std::string("before the ") + verb_ + " request"; });
             if (write()) {
                 if (wait)
                     wait_and_report();
@@ -82,11 +82,6 @@ std::string write_run::sent_note() const {
            (r_.detach_sent ? " request had already been sent" : " request was sent");
 }
 
-void write_run::check_cancel(const std::string& where) {
-    if (host_.cancellation().requested())
-        throw stop{make_error(error_type::cancelled, "cancelled " + where + sent_note())};
-}
-
 std::string write_run::cancelled_message(const std::string& context) const {
     return "cancelled during " + context + sent_note();
 }
@@ -120,7 +115,7 @@ wait_end write_run::wait_for(double interval_seconds, double timeout_seconds,
     return wait_confirmed(
         {interval_seconds, timeout_seconds}, client_, host_, r_.timing.polls, poll,
         [this](int number, const error_info& e) { events_.poll_failed(number, e.type, e.message); },
-        [this] { check_cancel("while waiting"); });
+        [this] { check_cancel([] { return std::string("while waiting"); }); });
 }
 
 std::optional<std::optional<inventory_disk>> write_run::ask_inventory(const std::string& region,
@@ -145,13 +140,13 @@ std::optional<std::optional<inventory_disk>> write_run::ask_inventory(const std:
     return std::nullopt;
 }
 
-write_end write_run::send_safely(const write_plan& plan) {
+write_end write_run::send_safely(const write_plan& plan, const call_params& request) {
     const int max_resends = std::max(0, client_.settings().max_retries);
     for (int resends = 0;; ++resends) {
         try {
-            const auto reply = client_.call(plan.action, plan.request, call_kind::write);
-            accepted(0, reply.action.empty() ? plan.action + "Response" : reply.action, "",
-                     reply.request_id);
+            auto reply = client_.call(plan.action, request, call_kind::write);
+            accepted(0, reply.action.empty() ? plan.action + "Response" : std::move(reply.action),
+                     "", reply.request_id);
             return write_end::accepted;
         } catch (const api_failure& f) {
             if (f.kind == failure_kind::cancelled) {
@@ -187,7 +182,7 @@ write_end write_run::send_safely(const write_plan& plan) {
                                       count_of(resends + 1, "send", "sends") + "; " + plan.not_yet,
                                   true)};
         }
-        check_cancel("before sending the " + std::string(verb_) + " again");
+        check_cancel([this] { return "before sending the " + std::string(verb_) + " again"; });
         events_.resend(resends + 1, max_resends);
     }
 }

@@ -29,9 +29,9 @@ enum class write_end {
 
 struct write_plan {
     std::string action;   // e.g. "DetachCompshareDisk"
-    param_map request;    // its parameters
     std::string context;  // "DetachCompshareDisk of udisk-x from uhost-y", for messages
-    std::string not_yet;  // the state after a failed confirmation: "the disk is still attached"
+    // The state after a failed confirmation: "the disk is still attached".
+    const char* not_yet = "";
     // The service says the write is already being carried out (counts as accepted).
     std::function<bool(const api_failure&)> in_progress;
     // A refusal that certainly did not change anything (`repeated`: an earlier attempt of this
@@ -67,7 +67,12 @@ class write_run {
     void succeed(const char* status, std::string message);
 
     std::int64_t elapsed_ms() const;
-    void check_cancel(const std::string& where);  // throws stop when cancelled
+    // Throws stop when cancelled, saying "cancelled <when()>"; `when` runs only then.
+    template <class When>
+    void check_cancel(const When& when) {
+        if (host_.cancellation().requested())
+            throw stop{make_error(error_type::cancelled, "cancelled " + when() + sent_note())};
+    }
     std::string cancelled_message(const std::string& context) const;
 
     // The precheck's read of the instance: not listed is InstanceNotFound (`where` names it);
@@ -89,10 +94,11 @@ class write_run {
                                                                const std::string& udisk_id,
                                                                std::string& unreadable);
 
-    // Sends the plan's write once; after an ambiguous failure (the request may have reached the
+    // Sends the plan's write (its parameters `request`: views of strings that stay unchanged
+    // meanwhile) once; after an ambiguous failure (the request may have reached the
     // service) re-reads, and sends again only while the change does not show, at most
     // max_retries times. Sets the report's sent flag, changed and response.
-    write_end send_safely(const write_plan& plan);
+    write_end send_safely(const write_plan& plan, const call_params& request);
 
     api_client& client_;
     const actionhost::host& host_;

@@ -76,7 +76,7 @@ api_client::api_client(client_settings settings, const actionhost::host& host, r
 
 api_client::~api_client() = default;
 
-api_reply api_client::call(const std::string& action, const param_map& params, call_kind kind,
+api_reply api_client::call(const std::string& action, const call_params& params, call_kind kind,
                            std::optional<std::chrono::steady_clock::time_point> deadline) {
     using std::chrono::milliseconds;
     using std::chrono::steady_clock;

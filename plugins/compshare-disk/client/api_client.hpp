@@ -10,11 +10,15 @@
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
+#include <cstddef>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace compshare {
@@ -22,6 +26,27 @@ namespace compshare {
 // Flat wire parameters (already flattened and stringified, e.g. "UHostIds.0"), without
 // Action, PublicKey and Signature, which call() adds. Empty values are left out.
 using param_map = std::map<std::string, std::string>;
+
+// One wire parameter (name, value), borrowed for the call.
+using wire_param = std::pair<std::string_view, std::string_view>;
+
+// The parameters of one call, each name given once: a braced list of views, borrowed (nothing
+// copied; it lives until the end of the call's full expression), or a param_map.
+class call_params {
+  public:
+    call_params(std::initializer_list<wire_param> list) : list_(list) {}
+    call_params(const param_map& map) : owned_(map.begin(), map.end()) {}
+
+    const wire_param* begin() const noexcept {
+        return owned_.empty() ? list_.begin() : owned_.data();
+    }
+    const wire_param* end() const noexcept { return begin() + size(); }
+    std::size_t size() const noexcept { return owned_.empty() ? list_.size() : owned_.size(); }
+
+  private:
+    std::initializer_list<wire_param> list_;
+    std::vector<wire_param> owned_;  // a param_map's entries, as views
+};
 
 // A read may be retried after any transient failure. A write is retried by call() only when the
 // request certainly did not reach the service (connect failure, HTTP 429, RetCode 150/153);
@@ -91,7 +116,7 @@ class api_client {
     // With a deadline, no attempt waits for an answer past it (each attempt's timeout is cut to
     // the time left) and no retry starts that could not finish before it; a call that runs out
     // of time throws a retryable network failure with reason "deadline".
-    api_reply call(const std::string& action, const param_map& params, call_kind kind,
+    api_reply call(const std::string& action, const call_params& params, call_kind kind,
                    std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
     const call_stats& stats() const noexcept { return stats_; }
