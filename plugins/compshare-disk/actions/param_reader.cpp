@@ -1,5 +1,6 @@
 #include "param_reader.hpp"
 
+#include <actionhost/json/member_slots.hpp>
 #include <actionhost/json/reader.hpp>
 #include <actionhost/json_writer.hpp>
 
@@ -105,65 +106,27 @@ void keep_first(std::optional<std::string>& kept, std::string_view name) {
 
 }  // namespace
 
-// Fills the slots of the document's own members (depth 1); deeper events only track depth. It
-// throws nothing of its own, so that an error of the document is reported first; the key
-// checks run after the whole text was read.
-class param_reader::collector final : public actionhost::json::handler {
+// Fills the slots of the known keys among the document's own members, and keeps the first
+// credential-like and the first other unknown key. It throws nothing of its own, so that an
+// error of the document is reported first; the key checks run after the whole text was read.
+class param_reader::collector final : public actionhost::json::member_slots<value> {
   public:
     explicit collector(param_reader& reader) : reader_(reader) {}
 
-    bool is_object = false;
     std::optional<std::string> first_credential;  // in name order
     std::optional<std::string> first_unknown;     // in name order, credentials aside
 
-    void begin_object() override {
-        if (depth_ == 0)
-            is_object = true;
-        else
-            set(value::kind::object);
-        ++depth_;
-    }
-    void end_object() override { --depth_; }
-    void begin_array() override {
-        set(value::kind::array);
-        ++depth_;
-    }
-    void end_array() override { --depth_; }
-    void member_name(std::string_view name) override {
-        if (depth_ != 1)
-            return;
-        current_ = reader_.slot(name);
-        if (current_ != nullptr)
-            return;
-        // No known key looks like a credential (a test checks), so only the others are looked at.
-        keep_first(is_credential_like_key(name) ? first_credential : first_unknown, name);
-    }
-    void string_value(std::string_view text) override {
-        if (value* v = set(value::kind::string))
-            v->text.assign(text);
-    }
-    void number_value(const actionhost::json::number& number) override {
-        if (value* v = set(value::kind::number))
-            v->number = number;
-    }
-    void boolean_value(bool flag) override {
-        if (value* v = set(value::kind::boolean))
-            v->boolean = flag;
-    }
-    void null_value() override { set(value::kind::null); }
-
   private:
-    // The slot of a known member's value (its kind recorded), else nullptr.
-    value* set(value::kind type) {
-        if (depth_ != 1 || current_ == nullptr)
-            return nullptr;
-        current_->type = type;
-        return current_;
+    value* slot_for(std::string_view name) override {
+        value* slot = reader_.slot(name);
+        if (slot == nullptr) {
+            // No known key looks like a credential (a test checks): only the others are looked at.
+            keep_first(is_credential_like_key(name) ? first_credential : first_unknown, name);
+        }
+        return slot;
     }
 
     param_reader& reader_;
-    value* current_ = nullptr;  // the slot of the member being read, nullptr for unknown keys
-    int depth_ = 0;
 };
 
 namespace {

@@ -1,12 +1,11 @@
 #include "response.hpp"
 
-#include <actionhost/json/handler.hpp>
+#include <actionhost/json/member_slots.hpp>
 #include <actionhost/json/members.hpp>
 #include <actionhost/json/reader.hpp>
 
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <string_view>
 
 namespace compshare {
@@ -44,73 +43,20 @@ int ret_code_of(const member& value) {
 }
 
 // RetCode, Message and Action among the document's own members, taken as they are read: no
-// list of members to build and sort for three names. Deeper values only move the depth.
-class reply_fields : public actionhost::json::handler {
+// list of members to build and sort for three names.
+class reply_fields : public actionhost::json::member_slots<member> {
   public:
-    bool is_object = false;
-    member ret_code;                     // kind null when absent
-    std::optional<std::string> message;  // when a string
-    std::optional<std::string> action;   // when a string
-
-    void begin_object() override {
-        if (depth_ == 0)
-            is_object = true;
-        else
-            take_kind(member::kind::object);
-        ++depth_;
-    }
-    void member_name(std::string_view name) override {
-        if (depth_ == 1 && is_object)
-            wanted_ = name == "RetCode"   ? field::ret_code
-                      : name == "Message" ? field::message
-                      : name == "Action"  ? field::action
-                                          : field::none;
-    }
-    void end_object() override { --depth_; }
-    void begin_array() override {
-        take_kind(member::kind::array);
-        ++depth_;
-    }
-    void end_array() override { --depth_; }
-    void string_value(std::string_view value) override {
-        switch (take_kind(member::kind::string)) {
-            case field::ret_code:
-                ret_code.text.assign(value);
-                break;
-            case field::message:
-                message.emplace(value);
-                break;
-            case field::action:
-                action.emplace(value);
-                break;
-            case field::none:
-                break;
-        }
-    }
-    void number_value(const actionhost::json::number& value) override {
-        if (take_kind(member::kind::number) == field::ret_code)
-            ret_code.number = value;
-    }
-    void boolean_value(bool) override { take_kind(member::kind::boolean); }
-    void null_value() override { take_kind(member::kind::null); }
+    member ret_code;  // kind null when absent
+    member message;
+    member action;
 
   private:
-    enum class field { none, ret_code, message, action };
-
-    // Which field the value just read is (none for other members and deeper values); RetCode's
-    // kind is recorded.
-    field take_kind(member::kind type) {
-        if (depth_ != 1)
-            return field::none;
-        const field f = wanted_;
-        wanted_ = field::none;
-        if (f == field::ret_code)
-            ret_code.type = type;
-        return f;
+    member* slot_for(std::string_view name) override {
+        return name == "RetCode"   ? &ret_code
+               : name == "Message" ? &message
+               : name == "Action"  ? &action
+                                   : nullptr;
     }
-
-    int depth_ = 0;
-    field wanted_ = field::none;
 };
 
 }  // namespace
@@ -154,10 +100,10 @@ parsed_response parse_response(const std::string& body) {
     }
     parsed_response out;
     out.ret_code = ret_code_of(fields.ret_code);
-    if (fields.message)
-        out.message = clean_text(*fields.message);
-    if (fields.action)
-        out.action = std::move(*fields.action);
+    if (fields.message.type == member::kind::string)
+        out.message = clean_text(fields.message.text);
+    if (fields.action.type == member::kind::string)
+        out.action = std::move(fields.action.text);
     return out;
 }
 
