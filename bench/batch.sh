@@ -4,8 +4,11 @@
 # compshare-emulator program, for N = 1, 2, 4, 8, next to the emulator's own capacity measured
 # with wrk (tests/emulator/bench/describe.lua), and the ratio. --action attach attaches 1,000
 # free disks instead (Precheck false, Wait false), --action status reads each disk's place.
+# --floors PATH (detach only): each round also sends the same 1,000 signed requests at N = 8
+# with bench_batch_floor (PATH), over a plain socket (raw) and over Poco's client (poco), with
+# none of our work: what a client reaches on the same machine without it.
 # Usage: bench/batch.sh [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke]
-#                       [--action detach|attach|status]
+#                       [--action detach|attach|status] [--floors PATH]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -17,6 +20,7 @@ parallels="1 2 4 8"
 repeat=3
 wrk_seconds=5
 action=detach
+floors=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --actionhost) actionhost="$2"; shift 2 ;;
@@ -24,7 +28,8 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift 2 ;;
     --smoke) hosts=20; disks_per_host=5; parallels="1 4"; repeat=1; wrk_seconds=1; shift ;;
     --action) action="$2"; shift 2 ;;
-    *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke] [--action detach|attach|status]" >&2; exit 2 ;;
+    --floors) floors="$2"; shift 2 ;;
+    *) echo "usage: $0 [--actionhost PATH] [--emulator PATH] [--repeat K] [--smoke] [--action detach|attach|status] [--floors PATH]" >&2; exit 2 ;;
   esac
 done
 case "$action" in  # the result status of every line, and what the rate counts
@@ -33,6 +38,9 @@ case "$action" in  # the result status of every line, and what the rate counts
   status) expect=read; noun=reads ;;
   *) echo "batch: --action must be detach, attach or status" >&2; exit 2 ;;
 esac
+if [ -n "$floors" ] && [ "$action" != detach ]; then
+  echo "batch: --floors sends detach requests; it needs --action detach" >&2; exit 2
+fi
 bench_need python3 curl wrk
 bench_tmp_init
 
@@ -66,6 +74,20 @@ with open(f"{tmp}/batch.jsonl", "w") as f:
         f.write(json.dumps(l) + "\n")
 PY
 total=$((hosts * disks_per_host))
+
+# For the floors: each line's DetachCompshareDisk request, signed, as the plugin sends it.
+if [ -n "$floors" ]; then
+  python3 - "$BENCH_TMP/batch.jsonl" "$BENCH_PUBLIC_KEY" "$BENCH_PRIVATE_KEY" >"$BENCH_TMP/bodies.txt" <<'PY'
+import hashlib, json, sys, urllib.parse
+pub, priv = sys.argv[2], sys.argv[3]
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    p = {"Action": "DetachCompshareDisk", "PublicKey": pub}
+    p.update({k: j[k] for k in ("Region", "UHostId", "UDiskId", "Device")})
+    p["Signature"] = hashlib.sha1(("".join(k + p[k] for k in sorted(p)) + priv).encode()).hexdigest()
+    print("&".join(k + "=" + urllib.parse.quote(p[k], safe="-._~") for k in sorted(p)))
+PY
+fi
 
 bench_start_emulator "$emulator" --state "$BENCH_TMP/state.json"
 printf '{"public_key":"%s","private_key":"%s","base_url":"%s","region":"cn-wlcb"}' \
@@ -114,6 +136,21 @@ PY
     echo "RESULT batch run $r N=$n: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
     results+=("n$n $rate")
   done
+  for client in ${floors:+raw poco}; do
+    put_state "$BENCH_TMP/state.json"
+    start=$(date +%s.%N)
+    "$floors" --client "$client" --url "$EMULATOR_URL" --bodies "$BENCH_TMP/bodies.txt" \
+      --parallel 8 >"$BENCH_TMP/floor.txt"
+    end=$(date +%s.%N)
+    accepted=$(grep -c '"RetCode":0' "$BENCH_TMP/floor.txt" || true)
+    if [ "$accepted" != "$total" ]; then
+      echo "batch: the $client floor got $accepted accepted answers of $total" >&2
+      exit 1
+    fi
+    rate=$(python3 -c "print(round($total/($end-$start),1))")
+    echo "RESULT floor run $r $client N=8: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
+    results+=("f$client $rate")
+  done
 done
 printf '%s\n' "${results[@]}" | NOUN=$noun python3 -c '
 import collections, os, statistics, sys
@@ -131,6 +168,15 @@ cap = statistics.median(d.pop("cap"))
 print(f"SUMMARY emulator capacity (wrk, median of {len(ratios and next(iter(ratios.values())))} runs): {cap:.0f} requests/s")
 for k, v in d.items():
     m = statistics.median(v)
+    if k.startswith("f"):  # a floor: the same requests at N = 8 without our work
+        r = sorted(ratios[k])
+        line = (f"SUMMARY floor {k[1:]} N=8: median {m:.0f} {noun}/s, per round "
+                f"{100*statistics.median(r):.0f}% of capacity (range {100*r[0]:.0f}-{100*r[-1]:.0f}%)")
+        if "n8" in d:
+            ours = statistics.median(d["n8"])
+            line += f"; the batch at N=8 reaches {100*ours/m:.0f}% of it"
+        print(line)
+        continue
     r = sorted(ratios[k])
     print(f"SUMMARY N={k[1:]}: median {m:.0f} {noun}/s (runs {sorted(v)}), {100*m/cap:.0f}% of the median capacity; "
           f"per round {100*statistics.median(r):.0f}% (range {100*r[0]:.0f}-{100*r[-1]:.0f}%)")

@@ -23,13 +23,12 @@ floor_client::floor_client(const std::string& base_url, const std::string& form_
     if (host_ == "localhost") {
         host_ = "127.0.0.1";
     }
-    // The same header set the plugin's transport sends.
-    request_ = "POST / HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) +
-               "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-               std::to_string(form_body.size()) +
-               "\r\nUser-Agent: bench-floor\r\nAccept: application/json\r\n"
-               "U-Timestamp-Ms: 1767225600000\r\nConnection: Keep-Alive\r\n\r\n" +
-               form_body;
+    // The header set the plugin's transport sends, in its order.
+    head_ = "POST / HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) +
+            "\r\nContent-Type: application/x-www-form-urlencoded\r\nUser-Agent: bench-floor"
+            "\r\nContent-Length: ";
+    request_ = head_ + std::to_string(form_body.size()) +
+               "\r\nU-Timestamp-Ms: 1767225600000\r\n\r\n" + form_body;
 }
 
 floor_client::~floor_client() {
@@ -55,9 +54,25 @@ void floor_client::connect_once() {
 }
 
 int floor_client::post() {
+    return exchange(request_);
+}
+
+int floor_client::post(std::string_view form_body) {
+    scratch_.assign(head_);
+    scratch_ += std::to_string(form_body.size());
+    scratch_ += "\r\nU-Timestamp-Ms: 1767225600000\r\n\r\n";
+    scratch_ += form_body;
+    return exchange(scratch_);
+}
+
+std::string_view floor_client::answer_body() const {
+    return std::string_view(buffer_).substr(body_at_);
+}
+
+int floor_client::exchange(const std::string& request) {
     connect_once();
-    if (::send(fd_, request_.data(), request_.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request_.size())) {
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
         throw std::runtime_error("floor_client: send failed");
     }
     buffer_.clear();
@@ -80,6 +95,7 @@ int floor_client::post() {
                 }
             }
             need = head_end + 4 + length;
+            body_at_ = head_end + 4;
         }
     }
     if (buffer_.size() < 12) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace bench {
 
@@ -17,13 +18,21 @@ class floor_client {
 
     // One exchange; returns the HTTP status. Throws std::runtime_error on a socket error.
     int post();
+    // The same with another form body (the batch floor: each line its own signed request).
+    int post(std::string_view form_body);
+    // The body of the last answer.
+    std::string_view answer_body() const;
 
   private:
     void connect_once();
+    int exchange(const std::string& request);
 
     std::string host_;
     uint16_t port_ = 0;
-    std::string request_;
+    std::string head_;     // the request up to the Content-Length's value
+    std::string request_;  // the fixed request
+    std::string scratch_;  // a request with another body
+    std::size_t body_at_ = 0;
     std::string buffer_;
     int fd_ = -1;
 };

@@ -306,6 +306,36 @@ TEST_CASE("host cli: batch runs keep input order", "[host][cli]") {
                                          "EchoRefused 2, InvalidParameter 1); exit 6\n"));
 }
 
+TEST_CASE("host cli: lines the host refuses are printed in their place", "[host][cli]") {
+    // The workers print whatever is due when they finish a line: a refused line has its result
+    // before any work, first, last or in a run, and must neither be skipped nor stall the rest.
+    std::string input = "not json\n";
+    for (int i = 2; i <= 40; ++i)
+        input += i % 7 == 0 ? "[]\n" : "{\"i\":" + std::to_string(i) + "}\n";
+    input += "{\n";
+    const auto mixed = cli({"run", "test-echo.echo", "--batch", "-", "--parallel", "4"}, input);
+    std::istringstream lines(mixed.out);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(lines, line);)
+        out.push_back(line);
+    REQUIRE(out.size() == 41);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::size_t line = i + 1;
+        INFO("line " << line << ": " << out[i]);
+        CHECK_THAT(out[i], Catch::StartsWith("{\"line\":" + std::to_string(line) + ","));
+        const bool refused = line == 1 || line == 41 || line % 7 == 0;
+        CHECK_THAT(out[i], Catch::Contains(refused ? "\"ok\":false" : "\"ok\":true"));
+    }
+    CHECK(mixed.code == 2);
+
+    const auto refused =
+        cli({"run", "test-echo.echo", "--batch", "-", "--parallel", "3"}, "[]\n1\n\"x\"\n");
+    CHECK(refused.out.find("{\"line\":1,\"ok\":false") == 0);
+    CHECK(refused.out.find("{\"line\":3,\"ok\":false") != std::string::npos);
+    CHECK_THAT(refused.err,
+               Catch::EndsWith("batch: 3 lines: 0 ok, 3 failed (InvalidParameter 3); exit 2\n"));
+}
+
 TEST_CASE("host cli: batch from stdin, and what is not a batch file", "[host][cli]") {
     const auto in = cli({"run", "test-echo.echo", "--batch", "-"}, "{\"a\":1}\n{\"b\":2}");
     CHECK(in.code == 0);

@@ -34,67 +34,6 @@ struct item {
     bool invalid = false;  // refused by the host; not sent to the plugin
 };
 
-// Collects results as workers finish; the writer waits for them in input order.
-class result_board {
-  public:
-    explicit result_board(std::vector<item>& items) : items_(items) {}
-
-    // Records a result, unless the line already has one (abandon() filled it).
-    void finish(std::size_t index, std::string result, int code) {
-        bool awaited = false;
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            if (items_[index].result)
-                return;
-            items_[index].result = std::move(result);
-            items_[index].exit_code = code;
-            awaited = index == awaited_;
-        }
-        // Only the line the writer waits for wakes it: results that finish ahead of their turn
-        // are picked up without a wake-up (one futex wake and context switch less each).
-        if (awaited)
-            ready_.notify_one();
-    }
-
-    // Gives every unfinished line a Cancelled result with `code`: the writer prints them all
-    // without waiting for the plugins.
-    void abandon(int code) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            for (auto& it : items_) {
-                if (it.result)
-                    continue;
-                it.result = error_result(error_type::cancelled,
-                                         "interrupted twice: exited without waiting for the "
-                                         "plugin; this line's outcome is unknown");
-                it.exit_code = code;
-            }
-            abandoned_ = true;
-        }
-        ready_.notify_one();
-    }
-
-    // The line's item once it has a result (its result no longer changes).
-    const item& wait(std::size_t index) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        awaited_ = index;
-        ready_.wait(lock, [&] { return items_[index].result.has_value(); });
-        return items_[index];
-    }
-
-    bool abandoned() {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        return abandoned_;
-    }
-
-  private:
-    std::vector<item>& items_;
-    std::mutex mutex_;
-    std::condition_variable ready_;
-    std::size_t awaited_ = static_cast<std::size_t>(-1);  // the index the writer waits for
-    bool abandoned_ = false;
-};
-
 // The batch file's text: a regular file, or standard input for "-", at most max_batch_bytes.
 std::string read_batch(const run_options& options, std::istream& in) {
     const std::string origin = options.batch_file == "-" ? std::string("batch from stdin")
@@ -218,6 +157,101 @@ class batch_summary {
     counts failed_;
 };
 
+// Prints results in input order as they complete. Whichever thread completes the line due next
+// prints it and every line after it that is already done, while the other workers go on; no
+// thread is woken per line (a writer thread woken per line cost a futex wake and two context
+// switches each time).
+class result_printer {
+  public:
+    result_printer(std::vector<item>& items, streams io) : items_(items), io_(io) {}
+
+    // Records a result, unless the line already has one (refused lines come with theirs, and
+    // abandon() may have filled it), then prints what is due unless another thread is printing.
+    void finish(std::size_t index, std::string result, int code) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!items_[index].result) {
+            items_[index].result = std::move(result);
+            items_[index].exit_code = code;
+        }
+        print_due(lock);
+    }
+
+    // Gives every unfinished line a Cancelled result with `code` and prints them all without
+    // waiting for the plugins.
+    void abandon(int code) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (auto& it : items_) {
+            if (it.result)
+                continue;
+            it.result = error_result(error_type::cancelled,
+                                     "interrupted twice: exited without waiting for the "
+                                     "plugin; this line's outcome is unknown");
+            it.exit_code = code;
+        }
+        abandoned_ = true;
+        print_due(lock);
+    }
+
+    // Waits until every line is printed; returns the worst exit code of the lines.
+    int wait_printed() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        printed_.wait(lock, [&] { return next_ == items_.size(); });
+        return worst_;
+    }
+
+    bool abandoned() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return abandoned_;
+    }
+
+    // The summary line, for the exit code the batch ends with.
+    std::string summary(int exit) const { return summary_.text(exit); }
+
+  private:
+    // With the lock held: unless a thread is printing already, prints the lines due, the lock
+    // released while writing (a result, once set, no longer changes).
+    void print_due(std::unique_lock<std::mutex>& lock) {
+        if (printing_)
+            return;
+        printing_ = true;
+        while (next_ < items_.size() && items_[next_].result) {
+            std::size_t end = next_;
+            while (end < items_.size() && items_[end].result)
+                ++end;
+            const std::size_t first = next_;
+            lock.unlock();
+            for (std::size_t i = first; i < end; ++i)
+                print(items_[i], i);
+            lock.lock();
+            next_ = end;
+        }
+        printing_ = false;
+        if (next_ == items_.size())
+            printed_.notify_all();
+    }
+
+    // Only the printing thread runs this (printing_ is its token). noexcept: a line half
+    // printed must not leave printing_ set with nobody printing.
+    void print(const item& it, std::size_t index) noexcept {
+        io_.out << with_line(*it.result, it.line) << '\n';
+        worst_ = worse_exit_code(worst_, it.exit_code);
+        summary_.add(it);
+        if (progress_)
+            io_.err << "\r[" << (index + 1) << '/' << items_.size() << "] done" << std::flush;
+    }
+
+    std::vector<item>& items_;
+    streams io_;
+    const bool progress_ = ::isatty(STDERR_FILENO) == 1;
+    std::mutex mutex_;
+    std::condition_variable printed_;
+    std::size_t next_ = 0;   // the first line not printed yet
+    bool printing_ = false;  // a thread is printing: the others leave it to that thread
+    bool abandoned_ = false;
+    int worst_ = exit_code::ok;  // with summary_, the printing thread's
+    batch_summary summary_;
+};
+
 }  // namespace
 
 int worse_exit_code(int a, int b) {
@@ -237,7 +271,7 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     for (unsigned i = 0; i < workers; ++i)
         pool.push_back(std::make_unique<plugin_instance>(library, config_json, &host));
 
-    result_board board(items);
+    result_printer printer(items, io);
     std::atomic<std::size_t> next{0};
     std::atomic<int> stop_code{exit_code::ok};  // set by the first signal
     invocation_options per_item;
@@ -250,14 +284,15 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
             if (index >= items.size())
                 return;
             if (items[index].invalid) {
-                board.finish(index, *items[index].result, items[index].exit_code);
+                printer.finish(index, *items[index].result, items[index].exit_code);
                 continue;
             }
             if (const int code = stop_code.load(); code != exit_code::ok) {
-                board.finish(index,
-                             error_result(error_type::cancelled,
-                                          "not started: the batch was cancelled; nothing was done"),
-                             code);
+                printer.finish(
+                    index,
+                    error_result(error_type::cancelled,
+                                 "not started: the batch was cancelled; nothing was done"),
+                    code);
                 continue;
             }
             try {
@@ -266,66 +301,43 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
                 if (!r.undeclared_type.empty())
                     warn_undeclared(logs, library->info(), r.undeclared_type);
                 const int code = stop_code.load();
-                board.finish(index, r.outcome.result_json,
-                             code != exit_code::ok ? code : r.exit_code);
+                printer.finish(index, r.outcome.result_json,
+                               code != exit_code::ok ? code : r.exit_code);
             } catch (const std::exception& e) {
-                board.finish(index, error_result(error_type::internal, e.what()),
-                             exit_code::failure);
+                printer.finish(index, error_result(error_type::internal, e.what()),
+                               exit_code::failure);
             }
         }
     };
 
     // The first signal cancels every instance and stops the batch (unstarted lines are
     // Cancelled); a second one gives up waiting: every unfinished line is printed as Cancelled.
-    const auto run_workers = [&] {
-        std::vector<std::thread> threads;
-        for (unsigned i = 0; i < workers; ++i)
-            threads.emplace_back(work, std::ref(*pool[i]));
-        return threads;
-    };
-    const auto write_results = [&] {
-        const bool progress = ::isatty(STDERR_FILENO) == 1;
-        int worst = exit_code::ok;
-        batch_summary summary;
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            const item& it = board.wait(i);
-            io.out << with_line(*it.result, it.line) << '\n';
-            worst = worse_exit_code(worst, it.exit_code);
-            summary.add(it);
-            if (progress)
-                io.err << "\r[" << (i + 1) << '/' << items.size() << "] done" << std::flush;
-        }
-        io.out.flush();
-        if (progress)
-            io.err << '\n';
-        if (!io.out) {
-            say(io.err,
-                "cannot write the results to stdout (closed, full or a broken pipe); "
-                "they are lost, see the summary");
-            worst = worse_exit_code(worst, exit_code::output_lost);
-        }
-        say(io.err, "batch: " + summary.text(worst));
-        return worst;
-    };
-
-    int worst = exit_code::ok;
-    if (options.signals == nullptr) {
-        auto threads = run_workers();
-        worst = write_results();
-        for (auto& t : threads)
-            t.join();
-        return worst;
+    std::optional<signal_watcher::route> routed;
+    if (options.signals != nullptr) {
+        routed.emplace(options.signals->route_to(
+            [&](int signo) {
+                stop_code.store(exit_code_for_signal(signo));
+                for (const auto& instance : pool)
+                    instance->cancel();
+            },
+            [&](int signo) { printer.abandon(exit_code_for_signal(signo)); }));
     }
-    const auto routed = options.signals->route_to(
-        [&](int signo) {
-            stop_code.store(exit_code_for_signal(signo));
-            for (const auto& instance : pool)
-                instance->cancel();
-        },
-        [&](int signo) { board.abandon(exit_code_for_signal(signo)); });
-    auto threads = run_workers();
-    worst = write_results();
-    if (board.abandoned()) {
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < workers; ++i)
+        threads.emplace_back(work, std::ref(*pool[i]));
+
+    int worst = printer.wait_printed();
+    io.out.flush();
+    if (::isatty(STDERR_FILENO) == 1)
+        io.err << '\n';  // after the progress counter
+    if (!io.out) {
+        say(io.err,
+            "cannot write the results to stdout (closed, full or a broken pipe); "
+            "they are lost, see the summary");
+        worst = worse_exit_code(worst, exit_code::output_lost);
+    }
+    say(io.err, "batch: " + printer.summary(worst));
+    if (printer.abandoned()) {
         say(io.err, "second signal: exited without waiting for the plugin to return");
         std::_Exit(worst);  // the workers may still be inside the plugin
     }
