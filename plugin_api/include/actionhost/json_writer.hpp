@@ -65,6 +65,19 @@ inline constexpr std::array<bool, 256> json_plain_byte = [] {
         table[c] = c != '"' && c != '\\';
     return table;
 }();
+
+// The end of the run of plain bytes of `text` that starts at `i`: four bytes a step while four
+// are left (about half the instructions of one at a time; most text is one plain run), then one.
+inline std::size_t json_plain_run_end(std::string_view text, std::size_t i) noexcept {
+    const auto plain = [&](std::size_t k) {
+        return json_plain_byte[static_cast<unsigned char>(text[k])];
+    };
+    while (text.size() - i >= 4 && (plain(i) & plain(i + 1) & plain(i + 2) & plain(i + 3)))
+        i += 4;
+    while (i < text.size() && plain(i))
+        ++i;
+    return i;
+}
 }  // namespace detail
 
 namespace detail {
@@ -111,11 +124,10 @@ inline void append_json_string(std::string& out, std::string_view text) {
     std::size_t plain = 0;  // start of the run of bytes copied as they are
     const auto flush = [&](std::size_t end) { out.append(text.data() + plain, end - plain); };
     for (std::size_t i = 0; i < text.size();) {
+        i = detail::json_plain_run_end(text, i);
+        if (i == text.size())
+            break;
         const auto c = static_cast<unsigned char>(text[i]);
-        if (detail::json_plain_byte[c]) {
-            ++i;
-            continue;
-        }
         if (c >= 0x80) {
             const std::size_t len = utf8_sequence_length(text, i);
             const bool c1_control =
