@@ -29,6 +29,7 @@ TEST_CASE("json writer: a json_key is written as the same member as a scanned na
     CHECK(checked.str() == R"({"ok":true,"a b~!#$%&'()*+,-./:;<=>?@[]^_`{|}":[],"ok":"x\"y"})");
     static_assert(ok_key.name() == "ok");
     static_assert(ok_key.member_start() == "\"ok\":");
+    static_assert(ok_key.next_member_start() == ",\"ok\":");
 }
 
 TEST_CASE("json writer: a json_key made at run time refuses a name that needs escaping", "[json]") {

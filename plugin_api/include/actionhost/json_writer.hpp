@@ -90,7 +90,8 @@ namespace detail {
 }  // namespace detail
 
 // A member name that needs no escaping (printable ASCII without the quote and the backslash),
-// checked when it is made and kept ready to append as `"name":` in one piece. Declared
+// checked when it is made and kept ready to append as `"name":` (or `,"name":`) in one piece.
+// Declared
 // constexpr, a name that would need escaping does not compile:
 //     constexpr actionhost::json_key ok_key{"ok"};
 //     w.member(ok_key, true);
@@ -98,23 +99,26 @@ template <std::size_t N>  // the literal's size, its NUL included
 class json_key {
   public:
     constexpr explicit json_key(const char (&name)[N]) : quoted_{} {
-        quoted_[0] = '"';
+        quoted_[0] = ',';
+        quoted_[1] = '"';
         for (std::size_t i = 0; i + 1 < N; ++i) {
             if (!detail::json_plain_byte[static_cast<unsigned char>(name[i])])
                 detail::json_key_needs_escaping();
-            quoted_[i + 1] = name[i];
+            quoted_[i + 2] = name[i];
         }
         if (name[N - 1] != '\0')  // a char array, not a string literal
             detail::json_key_needs_escaping();
-        quoted_[N] = '"';
-        quoted_[N + 1] = ':';
+        quoted_[N + 1] = '"';
+        quoted_[N + 2] = ':';
     }
-    constexpr std::string_view name() const noexcept { return {quoted_ + 1, N - 1}; }
-    // "name": as the writer appends it.
-    constexpr std::string_view member_start() const noexcept { return {quoted_, N + 2}; }
+    constexpr std::string_view name() const noexcept { return {quoted_ + 2, N - 1}; }
+    // "name": as the writer appends it for a first member,
+    constexpr std::string_view member_start() const noexcept { return {quoted_ + 1, N + 2}; }
+    // and ,"name": for the members after it.
+    constexpr std::string_view next_member_start() const noexcept { return {quoted_, N + 3}; }
 
   private:
-    char quoted_[N + 2];
+    char quoted_[N + 3];
 };
 
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
@@ -207,11 +211,10 @@ class json_writer {
         return *this;
     }
 
-    // The same for a name checked when it was made: appended as it is.
+    // The same for a name checked when it was made: appended as it is, with its comma.
     template <std::size_t N>
     json_writer& key(const json_key<N>& name) {
-        separate();
-        out_ += name.member_start();
+        out_ += need_comma_ ? name.next_member_start() : name.member_start();
         need_comma_ = false;
         return *this;
     }

@@ -76,10 +76,9 @@ void progress::precheck(const std::string& state, bool attached, const std::stri
 }
 
 std::string progress::api_action() const {
-    std::string name = verb_;
-    if (!name.empty())
-        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-    return name + "CompshareDisk";
+    std::string name = concat({verb_, "CompshareDisk"});  // never empty
+    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
 }
 
 void progress::sent(const std::string& device, const std::string& request_id, int ret_code) const {
