@@ -91,8 +91,7 @@ namespace detail {
 
 // A member name that needs no escaping (printable ASCII without the quote and the backslash),
 // checked when it is made and kept ready to append as `"name":` (or `,"name":`) in one piece.
-// Declared
-// constexpr, a name that would need escaping does not compile:
+// Declared constexpr, a name that would need escaping does not compile:
 //     constexpr actionhost::json_key ok_key{"ok"};
 //     w.member(ok_key, true);
 template <std::size_t N>  // the literal's size, its NUL included
@@ -194,7 +193,7 @@ inline std::string json_quote(std::string_view text) {
 // balanced; everything else (quoting, separators, numbers JSON cannot hold) is the writer's.
 class json_writer {
   public:
-    // One allocation for a usual result (a detach result is about 600 bytes).
+    // One allocation for a usual result (a detach result is about 900 bytes).
     json_writer() { out_.reserve(1024); }
 
     json_writer& begin_object() { return open('{'); }
