@@ -2,6 +2,7 @@
 // system disk (or listed twice) is malformed, never "the disk left"; State and Drive are cleaned
 // or checked before they are quoted or used; the private key never leaves; RetCode 8433 is
 // ApiError; State "" is Transient. The BUILT plugin against the in-process emulator.
+#include "actions/progress.hpp"
 #include "actions/secret_scrub.hpp"
 #include "scenario_support.hpp"
 
@@ -12,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 using namespace compshare_disk_test;
 using compshare_emulator::server;
@@ -198,6 +200,49 @@ TEST_CASE("compshare_disk secret scrub: every occurrence, in place", "[secrets]"
     scrub_in_place(text, key);
     CHECK(text == key.substr(0, key.size() - 1));
     CHECK(compshare::detach::scrub_secret("id " + key, key) == "id ***");
+}
+
+namespace {
+
+// The events a progress sends, as the host's log callback gets them.
+struct captured_events {
+    static void log(void* ctx, ah_log_level, const char* json) {
+        static_cast<captured_events*>(ctx)->events.emplace_back(json);
+    }
+    std::vector<std::string> events;
+};
+
+}  // namespace
+
+TEST_CASE("compshare_disk secret scrub: events copy text only to scrub it, and always scrub it",
+          "[secrets]") {
+    const std::string key = "K3y-0f-8+long";
+    captured_events seen;
+    ah_host_api api{sizeof(ah_host_api), AH_PLUGIN_API_VERSION, &seen, &captured_events::log};
+    actionhost::cancel_signal cancel;
+    const actionhost::host host(&api, cancel);
+    const std::string uhost = "uhost-s", udisk = "udisk-s";
+    const compshare::detach::progress events(host, uhost, udisk, key);
+    events.done(false, "failed", "echoed " + key + " twice " + key, 7);
+    events.done(true, "detached", "nothing secret here, and longer than the key", 8);
+    events.sent("/dev/vdb", "req-" + key, 0);
+    events.sent("", "req-1", 8434);
+    REQUIRE(seen.events.size() == 4);
+    CHECK(seen.events[0] ==
+          R"({"event":"done","message":"echoed *** twice ***","uhost_id":"uhost-s",)"
+          R"("udisk_id":"udisk-s","ok":false,"status":"failed","elapsed_ms":7})");
+    CHECK(seen.events[1] ==
+          R"({"event":"done","message":"nothing secret here, and longer than the key",)"
+          R"("uhost_id":"uhost-s","udisk_id":"udisk-s","ok":true,"status":"detached",)"
+          R"("elapsed_ms":8})");
+    CHECK(seen.events[2] ==
+          "{\"event\":\"detach_sent\",\"message\":\"DetachCompshareDisk accepted for udisk-s "
+          "(/dev/vdb)\",\"uhost_id\":\"uhost-s\",\"udisk_id\":\"udisk-s\",\"device\":\"/dev/vdb\","
+          "\"ret_code\":0,\"request_id\":\"req-***\"}");
+    CHECK(seen.events[3] ==
+          "{\"event\":\"detach_sent\",\"message\":\"DetachCompshareDisk for udisk-s is already in "
+          "progress (RetCode 8434)\",\"uhost_id\":\"uhost-s\",\"udisk_id\":\"udisk-s\","
+          "\"device\":null,\"ret_code\":8434,\"request_id\":\"req-1\"}");
 }
 
 TEST_CASE("compshare_disk classification: RetCode 8433 is ApiError, not retried", "[replies]") {

@@ -65,6 +65,19 @@ inline constexpr std::array<bool, 256> json_plain_byte = [] {
         table[c] = c != '"' && c != '\\';
     return table;
 }();
+
+// The end of the run of plain bytes of `text` that starts at `i`: four bytes a step while four
+// are left (about half the instructions of one at a time; most text is one plain run), then one.
+inline std::size_t json_plain_run_end(std::string_view text, std::size_t i) noexcept {
+    const auto plain = [&](std::size_t k) {
+        return json_plain_byte[static_cast<unsigned char>(text[k])];
+    };
+    while (text.size() - i >= 4 && (plain(i) & plain(i + 1) & plain(i + 2) & plain(i + 3)))
+        i += 4;
+    while (i < text.size() && plain(i))
+        ++i;
+    return i;
+}
 }  // namespace detail
 
 namespace detail {
@@ -77,31 +90,34 @@ namespace detail {
 }  // namespace detail
 
 // A member name that needs no escaping (printable ASCII without the quote and the backslash),
-// checked when it is made and kept ready to append as `"name":` in one piece. Declared
-// constexpr, a name that would need escaping does not compile:
+// checked when it is made and kept ready to append as `"name":` (or `,"name":`) in one piece.
+// Declared constexpr, a name that would need escaping does not compile:
 //     constexpr actionhost::json_key ok_key{"ok"};
 //     w.member(ok_key, true);
 template <std::size_t N>  // the literal's size, its NUL included
 class json_key {
   public:
     constexpr explicit json_key(const char (&name)[N]) : quoted_{} {
-        quoted_[0] = '"';
+        quoted_[0] = ',';
+        quoted_[1] = '"';
         for (std::size_t i = 0; i + 1 < N; ++i) {
             if (!detail::json_plain_byte[static_cast<unsigned char>(name[i])])
                 detail::json_key_needs_escaping();
-            quoted_[i + 1] = name[i];
+            quoted_[i + 2] = name[i];
         }
         if (name[N - 1] != '\0')  // a char array, not a string literal
             detail::json_key_needs_escaping();
-        quoted_[N] = '"';
-        quoted_[N + 1] = ':';
+        quoted_[N + 1] = '"';
+        quoted_[N + 2] = ':';
     }
-    constexpr std::string_view name() const noexcept { return {quoted_ + 1, N - 1}; }
-    // "name": as the writer appends it.
-    constexpr std::string_view member_start() const noexcept { return {quoted_, N + 2}; }
+    constexpr std::string_view name() const noexcept { return {quoted_ + 2, N - 1}; }
+    // "name": as the writer appends it for a first member,
+    constexpr std::string_view member_start() const noexcept { return {quoted_ + 1, N + 2}; }
+    // and ,"name": for the members after it.
+    constexpr std::string_view next_member_start() const noexcept { return {quoted_, N + 3}; }
 
   private:
-    char quoted_[N + 2];
+    char quoted_[N + 3];
 };
 
 // Appends `text` as a JSON string literal: quotes and backslashes escaped, control characters
@@ -111,11 +127,10 @@ inline void append_json_string(std::string& out, std::string_view text) {
     std::size_t plain = 0;  // start of the run of bytes copied as they are
     const auto flush = [&](std::size_t end) { out.append(text.data() + plain, end - plain); };
     for (std::size_t i = 0; i < text.size();) {
+        i = detail::json_plain_run_end(text, i);
+        if (i == text.size())
+            break;
         const auto c = static_cast<unsigned char>(text[i]);
-        if (detail::json_plain_byte[c]) {
-            ++i;
-            continue;
-        }
         if (c >= 0x80) {
             const std::size_t len = utf8_sequence_length(text, i);
             const bool c1_control =
@@ -178,7 +193,7 @@ inline std::string json_quote(std::string_view text) {
 // balanced; everything else (quoting, separators, numbers JSON cannot hold) is the writer's.
 class json_writer {
   public:
-    // One allocation for a usual result (a detach result is about 600 bytes).
+    // One allocation for a usual result (a detach result is about 900 bytes).
     json_writer() { out_.reserve(1024); }
 
     json_writer& begin_object() { return open('{'); }
@@ -195,11 +210,10 @@ class json_writer {
         return *this;
     }
 
-    // The same for a name checked when it was made: appended as it is.
+    // The same for a name checked when it was made: appended as it is, with its comma.
     template <std::size_t N>
     json_writer& key(const json_key<N>& name) {
-        separate();
-        out_ += name.member_start();
+        out_ += need_comma_ ? name.next_member_start() : name.member_start();
         need_comma_ = false;
         return *this;
     }

@@ -39,6 +39,9 @@ class progress {
 
   private:
     std::string scrubbed(const std::string& text) const;
+    // The same without a copy when `text` does not hold the secret (the usual case); else the
+    // scrubbed copy, kept in `spare`.
+    std::string_view scrubbed(std::string_view text, std::string& spare) const;
     std::string event_name(const char* suffix) const { return verb_ + suffix; }
     std::string api_action() const;  // "DetachCompshareDisk"
 

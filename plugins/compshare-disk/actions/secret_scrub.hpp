@@ -17,6 +17,12 @@ inline constexpr std::size_t min_scrubbed_secret = 8;
 
 inline constexpr const char* scrubbed_marker = "***";
 
+// True when `text` holds `secret` (one scrub_in_place would replace; a secret shorter than
+// min_scrubbed_secret is never looked for).
+inline bool holds_secret(std::string_view text, std::string_view secret) noexcept {
+    return secret.size() >= min_scrubbed_secret && text.find(secret) != std::string_view::npos;
+}
+
 // Replaces every occurrence of `secret` in `text` by "***".
 void scrub_in_place(std::string& text, std::string_view secret);
 
