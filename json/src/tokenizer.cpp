@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <forward_list>
 #include <functional>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -112,11 +113,7 @@ class tokenizer {
         events_.begin_object();
         if (closes_at_once('}'))
             return events_.end_object();
-        // This object's names are names_ from `first` on (the objects inside it are done with
-        // theirs before its next member); past a few, a set keeps the check from going quadratic
-        // on a hostile document.
-        const std::size_t first = names_.size();
-        std::set<std::string_view> many;
+        object_names names{names_.size(), 0, {}};
         for (;;) {
             blanks();
             if (peek() != '"' || at_end())
@@ -124,7 +121,7 @@ class tokenizer {
                               : "a member name (a string) expected");
             const std::size_t key_at = pos_;
             const std::string_view key = parse_string();
-            if (!new_name(kept(key), first, many))
+            if (!new_name(kept(key), names))
                 fail_at("duplicate member name " + json_quote(key), key_at);
             events_.member_name(key);
             blanks();
@@ -132,25 +129,45 @@ class tokenizer {
             blanks();
             parse_value(depth);
             if (!another('}', "',' or '}'")) {
-                names_.resize(first);
+                names_.resize(names.first);
                 return events_.end_object();
             }
         }
     }
 
-    // False when the object whose names start at names_[first] already has `name`.
-    bool new_name(std::string_view name, std::size_t first, std::set<std::string_view>& many) {
+    // One open object's names: names_ from `first` on (the objects inside it are done with
+    // theirs before its next member). A name is compared with the others only when its bit is
+    // already in `bits` (most names differ in length or in one of the bytes name_bit reads);
+    // past a few names, a set keeps the check from going quadratic on a hostile document.
+    struct object_names {
+        std::size_t first;
+        std::uint64_t bits = 0;
+        std::optional<std::set<std::string_view>> many;
+    };
+
+    static std::uint64_t name_bit(std::string_view name) {
+        if (name.empty())
+            return 1;
+        const auto at = [name](std::size_t i) { return static_cast<unsigned char>(name[i]); };
+        const std::size_t n = name.size();
+        return std::uint64_t{1} << ((n + at(0) + 3 * at(n / 2) + 7 * at(n - 1)) & 63);
+    }
+
+    // False when the object already has `name`.
+    bool new_name(std::string_view name, object_names& object) {
+        if (object.many)
+            return object.many->insert(name).second;
+        const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(object.first);
+        const std::uint64_t bit = name_bit(name);
+        if ((object.bits & bit) != 0 && std::find(begin, names_.end(), name) != names_.end())
+            return false;
+        object.bits |= bit;
+        names_.push_back(name);
         constexpr std::size_t few = 32;
-        if (many.empty() && names_.size() - first < few) {
-            const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
-            if (std::find(begin, names_.end(), name) != names_.end())
-                return false;
-            names_.push_back(name);
-            return true;
-        }
-        if (many.empty())
-            many.insert(names_.begin() + static_cast<std::ptrdiff_t>(first), names_.end());
-        return many.insert(name).second;
+        if (names_.size() - object.first == few)
+            object.many.emplace(names_.begin() + static_cast<std::ptrdiff_t>(object.first),
+                                names_.end());
+        return true;
     }
 
     void parse_array(int depth) {

@@ -147,3 +147,28 @@ TEST_CASE("json reader: member names are unique per object, however many", "[jso
                           Catch::Contains("duplicate member name \"m1\""));
     }
 }
+
+TEST_CASE("json reader: a repeated name is found however alike the names are", "[json]") {
+    // Names that differ only in their second and fourth bytes share the tokenizer's bit for a
+    // name, so each one is compared with all the others; the m-names mostly do not.
+    for (const bool alike : {true, false}) {
+        const auto name = [alike](int i) {
+            if (!alike)
+                return "m" + std::to_string(i);
+            return std::string{'a', static_cast<char>('a' + i / 26), 'b',
+                               static_cast<char>('a' + i % 26), 'c'};
+        };
+        for (const int count : {1, 2, 5, 31, 32, 33, 70}) {
+            std::string text = "{";
+            for (int i = 0; i < count; ++i)
+                text += "\"" + name(i) + "\":" + std::to_string(i) + ",";
+            INFO(text);
+            CHECK(error_of(text + "\"" + name(count) + "\":0}").empty());
+            for (const int again : {0, count / 2, count - 1}) {
+                const std::string expected = "line 1, column " + std::to_string(text.size() + 1) +
+                                             ": duplicate member name \"" + name(again) + "\"";
+                CHECK(error_of(text + "\"" + name(again) + "\":0}") == expected);
+            }
+        }
+    }
+}
