@@ -1,5 +1,5 @@
 // The one tokenizer of actionhost::json: every check and every error position is here; parse()
-// to a DOM and validate() are handlers of its events (reader.cpp).
+// to a DOM is a handler of its events (reader.cpp), validate() reads with no handler at all.
 #include <actionhost/json/handler.hpp>
 #include <actionhost/json/reader.hpp>
 
@@ -32,9 +32,12 @@ constexpr std::array<bool, 256> ends_plain_run = [] {
     return table;
 }();
 
+// Events is json::handler (virtual calls, for parse()) or no_events (for validate()): one
+// template, so a check written here holds for both.
+template <class Events>
 class tokenizer {
   public:
-    tokenizer(std::string_view text, parse_options options, handler& events)
+    tokenizer(std::string_view text, parse_options options, Events& events)
         : text_(text), options_(options), events_(events) {}
 
     void document() {
@@ -408,12 +411,44 @@ class tokenizer {
 
     std::string_view text_;
     parse_options options_;
-    handler& events_;
+    Events& events_;
     std::size_t pos_ = 0;
     std::string scratch_;                           // a string with escapes, decoded
     std::forward_list<std::string> decoded_names_;  // names with escapes, for names_ (stable)
     std::vector<std::string_view> names_;           // the member names of the open objects
 };
+
+// validate()'s events: none, inlined away instead of a virtual call per token.
+struct no_events {
+    void begin_object() {}
+    void member_name(std::string_view /*name*/) {}
+    void end_object() {}
+    void begin_array() {}
+    void end_array() {}
+    void string_value(std::string_view /*value*/) {}
+    void number_value(const number& /*value*/) {}
+    void boolean_value(bool /*value*/) {}
+    void null_value() {}
+};
+
+template <class Events>
+void read(std::string_view text, Events& events, parse_options options) {
+    try {
+        tokenizer<Events>(text, options, events).document();
+    } catch (const failure& f) {
+        std::size_t line = 1;
+        std::size_t column = 1;
+        for (std::size_t i = 0; i < f.offset && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        throw parse_error(f.reason, f.offset, line, column);
+    }
+}
 
 }  // namespace
 
@@ -431,21 +466,12 @@ std::string parse_error::where() const {
 }
 
 void parse(std::string_view text, handler& events, parse_options options) {
-    try {
-        tokenizer(text, options, events).document();
-    } catch (const failure& f) {
-        std::size_t line = 1;
-        std::size_t column = 1;
-        for (std::size_t i = 0; i < f.offset && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        throw parse_error(f.reason, f.offset, line, column);
-    }
+    read(text, events, options);
+}
+
+void validate(std::string_view text, parse_options options) {
+    no_events nothing;
+    read(text, nothing, options);
 }
 
 }  // namespace actionhost::json
