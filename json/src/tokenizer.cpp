@@ -9,6 +9,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <forward_list>
 #include <functional>
 #include <optional>
@@ -31,6 +32,35 @@ constexpr std::array<bool, 256> ends_plain_run = [] {
         table[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
     return table;
 }();
+
+// The bytes of ends_plain_run among the eight at p, each marked by its high bit in the result:
+// SWAR (eight bytes in one word), with no carry from one byte into the next, so every mark is
+// exact.
+std::uint64_t run_stops(const char* p) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    constexpr std::uint64_t ones = 0x0101010101010101;
+    constexpr std::uint64_t highs = ones * 0x80;
+    const std::uint64_t low7 = word & ~highs;  // each byte at most 0x7F: adding 0x7F cannot carry
+    const std::uint64_t not_control = low7 + ones * (0x80 - 0x20);        // high bit: at least 0x20
+    const std::uint64_t not_quote = (low7 ^ (ones * '"')) + ones * 0x7F;  // high bit: not zero
+    const std::uint64_t not_backslash = (low7 ^ (ones * '\\')) + ones * 0x7F;
+    return ~(not_control & not_quote & not_backslash & ~word) & highs;
+}
+
+// How many bytes come before the first one that run_stops() marked.
+std::size_t plain_before_mark(std::uint64_t marks) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return static_cast<std::size_t>(__builtin_ctzll(marks)) / 8;
+#else
+    unsigned char bytes[sizeof marks];
+    std::memcpy(bytes, &marks, sizeof marks);
+    std::size_t i = 0;
+    while ((bytes[i] & 0x80) == 0)
+        ++i;
+    return i;
+#endif
+}
 
 // Events is json::handler (virtual calls, for parse()) or no_events (for validate()): one
 // template, so a check written here holds for both.
@@ -272,23 +302,34 @@ class tokenizer {
     std::string_view parse_string() {
         ++pos_;  // '"'
         const std::size_t start = pos_;
+        plain_run();
+        if (!at_end() && text_[pos_] == '"') {
+            ++pos_;
+            return {text_.data() + start, pos_ - 1 - start};
+        }
+        return rest_of_string(start);
+    }
+
+    // Past the run of plain bytes at pos_ (through a local pointer, as in blanks()).
+    void plain_run() {
+        const char* p = text_.data() + pos_;
+        const char* const end = text_.data() + text_.size();
+        for (; end - p >= 8; p += 8) {
+            if (const std::uint64_t stops = run_stops(p)) {
+                pos_ = static_cast<std::size_t>(p + plain_before_mark(stops) - text_.data());
+                return;
+            }
+        }
+        while (p != end && !ends_plain_run[static_cast<unsigned char>(*p)])
+            ++p;
+        pos_ = static_cast<std::size_t>(p - text_.data());
+    }
+
+    // A string from its first byte that is not plain (at pos_) on: escapes, UTF-8 sequences
+    // and the errors. Out of line: the usual string then needs no registers saved for it.
+    [[gnu::noinline]] std::string_view rest_of_string(std::size_t start) {
         bool decoded = false;  // an escape was met: the string so far is in scratch_
         for (;;) {
-            // The run of plain bytes at once (through a local pointer, as in blanks()).
-            const std::size_t run = pos_;
-            const char* p = text_.data() + pos_;
-            const char* const end = text_.data() + text_.size();
-            // Four bytes a step while four are left (half the instructions a byte), then one.
-            const auto stops = [](const char* q) {
-                return ends_plain_run[static_cast<unsigned char>(*q)];
-            };
-            while (end - p >= 4 && !(stops(p) | stops(p + 1) | stops(p + 2) | stops(p + 3)))
-                p += 4;
-            while (p != end && !stops(p))
-                ++p;
-            pos_ = static_cast<std::size_t>(p - text_.data());
-            if (decoded)
-                scratch_.append(text_.data() + run, pos_ - run);
             if (at_end())
                 fail("the text ends inside a string");
             const auto c = static_cast<unsigned char>(text_[pos_]);
@@ -305,13 +346,17 @@ class tokenizer {
                 if (decoded)
                     scratch_.append(text_.data() + pos_, len);
                 pos_ += len;
-                continue;
+            } else {
+                if (!decoded) {
+                    scratch_.assign(text_.data() + start, pos_ - start);
+                    decoded = true;
+                }
+                escape();
             }
-            if (!decoded) {
-                scratch_.assign(text_.data() + start, pos_ - start);
-                decoded = true;
-            }
-            escape();
+            const std::size_t run = pos_;
+            plain_run();
+            if (decoded)
+                scratch_.append(text_.data() + run, pos_ - run);
         }
     }
 

@@ -172,3 +172,42 @@ TEST_CASE("json reader: a repeated name is found however alike the names are", "
         }
     }
 }
+
+TEST_CASE("json reader: each byte of a string, wherever it falls", "[json]") {
+    // Plain bytes are read several at a time: every byte value at every place in such a step,
+    // before and after a run, and near the end of the text.
+    for (std::size_t before = 0; before <= 17; ++before) {
+        const std::string run(before, 'x');
+        for (int value = 1; value < 256; ++value) {
+            const auto byte = static_cast<char>(value);
+            const std::string text = "{\"k\":\"" + run + byte + "yz\"}";
+            const std::string column = std::to_string(7 + before);
+            INFO(before << " plain bytes, then byte " << value);
+            if (value < 0x20) {
+                CHECK(error_of(text) ==
+                      "line 1, column " + column +
+                          ": a control character inside a string must be escaped");
+            } else if (value >= 0x80) {
+                CHECK(error_of(text) ==
+                      "line 1, column " + column + ": invalid UTF-8 (JSON text is UTF-8)");
+            } else if (byte == '"') {
+                CHECK(error_of(text) ==
+                      "line 1, column " + std::to_string(8 + before) + ": ',' or '}' expected");
+            } else if (byte == '\\') {
+                CHECK(error_of(text) == "line 1, column " + std::to_string(8 + before) +
+                                            ": invalid escape in a string");
+            } else {
+                CHECK(as_object(parse(text))->getValue<std::string>("k") == run + byte + "yz");
+            }
+        }
+        // Escapes and UTF-8 after a run, and a run after them.
+        const auto object = as_object(parse("{\"k\":\"" + run + "\\n" + run + "\xc3\xa9" + run +
+                                            "\\u00e9\xf0\x9f\x98\x80" + run + "\"}"));
+        CHECK(object->getValue<std::string>("k") ==
+              run + "\n" + run + "\xc3\xa9" + run + "\xc3\xa9\xf0\x9f\x98\x80" + run);
+        // The text's last bytes: the string ends, or the text ends inside it.
+        CHECK(parse("\"" + run + "\"").extract<std::string>() == run);
+        CHECK(error_of("\"" + run) ==
+              "line 1, column " + std::to_string(2 + before) + ": the text ends inside a string");
+    }
+}
