@@ -103,6 +103,8 @@ class tokenizer {
         ++pos_;
     }
     void blanks() {
+        if (at_end() || static_cast<unsigned char>(text_[pos_]) > ' ')
+            return;  // the usual case between tokens: no blank at all
         // Through a local pointer: a char store may alias pos_, which would be reloaded per byte.
         const char* p = text_.data() + pos_;
         const char* const end = text_.data() + text_.size();

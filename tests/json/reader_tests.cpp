@@ -211,3 +211,11 @@ TEST_CASE("json reader: each byte of a string, wherever it falls", "[json]") {
               "line 1, column " + std::to_string(2 + before) + ": the text ends inside a string");
     }
 }
+
+TEST_CASE("json reader: blanks between all tokens, or none", "[json]") {
+    const auto spaced = as_object(parse(" \t\r\n{ \"a\" :\t[ 1 ,\r\n2 ] ,\n\"b\"\t: { } }\n "));
+    REQUIRE(spaced);
+    CHECK(spaced->getArray("a")->size() == 2);
+    CHECK(error_of("{\"a\":[1,2],\"b\":{}}").empty());
+    CHECK(error_of("{\"a\" \n\t:1 2}") == "line 2, column 5: ',' or '}' expected");
+}
