@@ -162,7 +162,12 @@ class tokenizer {
             blanks();
             expect(':', "':'");
             blanks();
-            parse_value(depth);
+            // A string, the usual value of a member, without the call (and the registers it
+            // saves) of parse_value.
+            if (peek() == '"')
+                events_.string_value(parse_string());
+            else
+                parse_value(depth);
             if (!another('}', "',' or '}'")) {
                 names_.resize(names.first);
                 return events_.end_object();
