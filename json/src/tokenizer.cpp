@@ -62,6 +62,34 @@ std::size_t plain_before_mark(std::uint64_t marks) {
 #endif
 }
 
+// The member names of the open objects, innermost last: in place while they are few (a
+// document's malloc and free cost as much as reading a log event's names), in a vector after.
+class name_stack {
+  public:
+    std::size_t size() const { return size_; }
+    const std::string_view* begin() const { return spilled_ ? many_.data() : few_.data(); }
+    const std::string_view* end() const { return begin() + size_; }
+    void resize(std::size_t smaller) { size_ = smaller; }
+    void push_back(std::string_view name) {
+        if (!spilled_ && size_ < few_.size()) {
+            few_[size_++] = name;
+            return;
+        }
+        if (!spilled_)
+            many_.assign(few_.begin(), few_.begin() + size_);
+        spilled_ = true;
+        many_.resize(size_);
+        many_.push_back(name);
+        ++size_;
+    }
+
+  private:
+    std::array<std::string_view, 32> few_;
+    std::vector<std::string_view> many_;
+    bool spilled_ = false;
+    std::size_t size_ = 0;
+};
+
 // Events is json::handler (virtual calls, for parse()) or no_events (for validate()): one
 // template, so a check written here holds for both.
 template <class Events>
@@ -80,7 +108,6 @@ class tokenizer {
         // A NUL byte has no place in JSON text; C callers would stop reading at it.
         if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
             fail_at("contains a NUL byte", nul);
-        names_.reserve(32);  // one allocation for the usual documents, not one per doubling
         blanks();
         parse_value(0);
         blanks();
@@ -197,16 +224,15 @@ class tokenizer {
     bool new_name(std::string_view name, object_names& object) {
         if (object.many)
             return object.many->insert(name).second;
-        const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(object.first);
         const std::uint64_t bit = name_bit(name);
-        if ((object.bits & bit) != 0 && std::find(begin, names_.end(), name) != names_.end())
+        if ((object.bits & bit) != 0 &&
+            std::find(names_.begin() + object.first, names_.end(), name) != names_.end())
             return false;
         object.bits |= bit;
         names_.push_back(name);
         constexpr std::size_t few = 32;
         if (names_.size() - object.first == few)
-            object.many.emplace(names_.begin() + static_cast<std::ptrdiff_t>(object.first),
-                                names_.end());
+            object.many.emplace(names_.begin() + object.first, names_.end());
         return true;
     }
 
@@ -467,7 +493,7 @@ class tokenizer {
     std::size_t pos_ = 0;
     std::string scratch_;                           // a string with escapes, decoded
     std::forward_list<std::string> decoded_names_;  // names with escapes, for names_ (stable)
-    std::vector<std::string_view> names_;           // the member names of the open objects
+    name_stack names_;
 };
 
 // validate()'s events: none, inlined away instead of a virtual call per token.

@@ -219,3 +219,24 @@ TEST_CASE("json reader: blanks between all tokens, or none", "[json]") {
     CHECK(error_of("{\"a\":[1,2],\"b\":{}}").empty());
     CHECK(error_of("{\"a\" \n\t:1 2}") == "line 2, column 5: ',' or '}' expected");
 }
+
+TEST_CASE("json reader: names of nested objects past the ones kept in place", "[json]") {
+    // 20 names outside and 20 inside: more open names than the tokenizer keeps without
+    // allocating; each object still checks only its own.
+    std::string outer = "{";
+    for (int i = 0; i < 20; ++i)
+        outer += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    std::string inner = "\"inner\":{";
+    for (int i = 0; i < 20; ++i)
+        inner += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    const std::string closed = outer + inner + "\"last\":0},";
+    CHECK(error_of(closed + "\"m20\":0,\"m21\":{\"m1\":1}}").empty());
+    CHECK(error_of(outer + inner + "\"m19\":0}}") ==
+          "line 1, column " + std::to_string(outer.size() + inner.size() + 1) +
+              ": duplicate member name \"m19\"");
+    CHECK(error_of(closed + "\"m20\":0,\"m7\":0}") ==
+          "line 1, column " + std::to_string(closed.size() + 9) + ": duplicate member name \"m7\"");
+    CHECK(error_of(closed + "\"inner\":0}") == "line 1, column " +
+                                                   std::to_string(closed.size() + 1) +
+                                                   ": duplicate member name \"inner\"");
+}
