@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <type_traits>
 #include <vector>
 
 namespace actionhost::json {
@@ -62,6 +63,19 @@ std::size_t plain_before_mark(std::uint64_t marks) {
 #endif
 }
 
+// validate()'s events: none, inlined away instead of a virtual call per token.
+struct no_events {
+    void begin_object() {}
+    void member_name(std::string_view /*name*/) {}
+    void end_object() {}
+    void begin_array() {}
+    void end_array() {}
+    void string_value(std::string_view /*value*/) {}
+    void number_value(const number& /*value*/) {}
+    void boolean_value(bool /*value*/) {}
+    void null_value() {}
+};
+
 // The member names of the open objects, innermost last: in place while they are few (a
 // document's malloc and free cost as much as reading a log event's names), in a vector after.
 class name_stack {
@@ -100,14 +114,18 @@ class tokenizer {
 
     void document() {
         if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
-            fail_at(
+            throw failure{
+                // not fail_at(): this error comes before a NUL's
                 "starts with a UTF-8 byte-order mark (EF BB BF), which JSON text must not "
                 "have: save it as UTF-8 without a BOM",
-                0);
+                0};
         }
-        // A NUL byte has no place in JSON text; C callers would stop reading at it.
-        if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
-            fail_at("contains a NUL byte", nul);
+        // A NUL byte has no place in JSON text; C callers would stop reading at it. Any error
+        // is reported as the first NUL when there is one (fail_at), and a text with a NUL never
+        // reads without an error (the byte is no token, no blank, refused in a string): with no
+        // handler to keep its events from, validate() searches for it only then.
+        if constexpr (reads_values)
+            refuse_nul();
         blanks();
         parse_value(0);
         blanks();
@@ -116,8 +134,15 @@ class tokenizer {
     }
 
   private:
+    static constexpr bool reads_values = !std::is_same_v<Events, no_events>;  // not validate()
+
+    void refuse_nul() const {
+        if (const auto nul = text_.find('\0'); nul != std::string_view::npos)
+            throw failure{"contains a NUL byte", nul};
+    }
     [[noreturn]] void fail(std::string reason) const { fail_at(std::move(reason), pos_); }
     [[noreturn]] void fail_at(std::string reason, std::size_t offset) const {
+        refuse_nul();
         throw failure{std::move(reason), offset};
     }
     bool at_end() const { return pos_ >= text_.size(); }
@@ -494,19 +519,6 @@ class tokenizer {
     std::string scratch_;                           // a string with escapes, decoded
     std::forward_list<std::string> decoded_names_;  // names with escapes, for names_ (stable)
     name_stack names_;
-};
-
-// validate()'s events: none, inlined away instead of a virtual call per token.
-struct no_events {
-    void begin_object() {}
-    void member_name(std::string_view /*name*/) {}
-    void end_object() {}
-    void begin_array() {}
-    void end_array() {}
-    void string_value(std::string_view /*value*/) {}
-    void number_value(const number& /*value*/) {}
-    void boolean_value(bool /*value*/) {}
-    void null_value() {}
 };
 
 template <class Events>

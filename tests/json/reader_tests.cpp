@@ -240,3 +240,21 @@ TEST_CASE("json reader: names of nested objects past the ones kept in place", "[
                                                    std::to_string(closed.size() + 1) +
                                                    ": duplicate member name \"inner\"");
 }
+
+TEST_CASE("json reader: a NUL byte is the error, wherever it is and whatever comes first",
+          "[json]") {
+    // validate() searches for a NUL only once the text has failed: the same answers as parse().
+    const std::pair<std::string, std::string> table[] = {
+        {std::string("{\"a\" 1}\0", 8), "line 1, column 8: contains a NUL byte"},
+        {std::string("[1,]\n\0", 6), "line 2, column 1: contains a NUL byte"},
+        {std::string("\"0123456789abcdef\0\"", 19), "line 1, column 18: contains a NUL byte"},
+        {std::string("{\"a\":1,\"a\":2}\0", 14), "line 1, column 14: contains a NUL byte"},
+        {std::string("\xEF\xBB\xBF\0", 4),
+         "line 1, column 1: starts with a UTF-8 byte-order mark (EF BB BF), "
+         "which JSON text must not have: save it as UTF-8 without a BOM"},
+    };
+    for (const auto& [text, expected] : table) {
+        INFO(text);
+        CHECK(error_of(text) == expected);
+    }
+}
