@@ -496,6 +496,9 @@ class tokenizer {
         const char* first = text_.data() + start;
         const char* last = text_.data() + pos_;
         json::number out;
+        // validate() needs no value, and an integer of up to 300 digits is a double at worst.
+        if (!reads_values && integral && last - first <= 300)
+            return out;
         if (integral) {
             if (std::from_chars(first, last, out.integer).ec == std::errc())
                 return out;

@@ -258,3 +258,16 @@ TEST_CASE("json reader: a NUL byte is the error, wherever it is and whatever com
         CHECK(error_of(text) == expected);
     }
 }
+
+TEST_CASE("json reader: long integers validate as they parse", "[json]") {
+    // validate() skips converting integers short enough to be a double at worst.
+    const std::string beyond = "line 1, column 1: a number beyond the range of a double";
+    CHECK(error_of(std::string(300, '9')).empty());
+    CHECK(error_of("-" + std::string(299, '9')).empty());
+    CHECK(error_of(std::string(301, '9')).empty());
+    CHECK(error_of("1" + std::string(308, '0')).empty());
+    CHECK(error_of("2" + std::string(308, '0')) == beyond);
+    CHECK(error_of("-" + std::string(400, '9')) == beyond);
+    CHECK(error_of("[18446744073709551616, -9223372036854775809, 1e308]").empty());
+    CHECK(parse(std::string(300, '9')).extract<double>() == Approx(1e300));
+}
