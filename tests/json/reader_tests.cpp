@@ -174,15 +174,20 @@ TEST_CASE("json reader: a repeated name is found however alike the names are", "
 }
 
 TEST_CASE("json reader: each byte of a string, wherever it falls", "[json]") {
-    // Plain bytes are read several at a time: every byte value at every place in such a step,
-    // before and after a run, and near the end of the text.
-    for (std::size_t before = 0; before <= 17; ++before) {
+    // Plain bytes are read several at a time (16, 8, then 1 as fewer are left before the text's
+    // end): every byte value at every place in such a step, before and after a run, at several
+    // distances from the end.
+    for (std::size_t before = 0; before <= 33; ++before) {
         const std::string run(before, 'x');
-        for (int value = 1; value < 256; ++value) {
+        for (int at = 0; at < 4 * 256; ++at) {
+            const int value = at % 256;
+            const std::string blanks(std::size_t{1} << (at / 256 * 2), ' ');  // 1, 4, 16, 64
             const auto byte = static_cast<char>(value);
-            const std::string text = "{\"k\":\"" + run + byte + "yz\"}";
+            if (value == 0)
+                continue;  // a NUL: a case of its own
+            const std::string text = "{\"k\":\"" + run + byte + "yz\"" + blanks + "}";
             const std::string column = std::to_string(7 + before);
-            INFO(before << " plain bytes, then byte " << value);
+            INFO(before << " plain bytes, then byte " << value << ", then " << blanks.size());
             if (value < 0x20) {
                 CHECK(error_of(text) ==
                       "line 1, column " + column +
