@@ -118,8 +118,8 @@ class tokenizer {
 
     void document() {
         if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
+            // Thrown here, not by fail_at(): this error comes before a NUL's.
             throw failure{
-                // not fail_at(): this error comes before a NUL's
                 "starts with a UTF-8 byte-order mark (EF BB BF), which JSON text must not "
                 "have: save it as UTF-8 without a BOM",
                 0};
