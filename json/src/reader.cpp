@@ -1,4 +1,4 @@
-// parse() to a Poco DOM and validate(): handlers of the tokenizer's events (tokenizer.cpp).
+// parse() to a Poco DOM: a handler of the tokenizer's events (tokenizer.cpp).
 #include <actionhost/json/handler.hpp>
 #include <actionhost/json/reader.hpp>
 
@@ -77,11 +77,6 @@ Var parse(std::string_view text, parse_options options) {
     dom_builder builder(options.preserve_order);
     parse(text, builder, options);
     return builder.take();
-}
-
-void validate(std::string_view text, parse_options options) {
-    handler nothing_built;
-    parse(text, nothing_built, options);
 }
 
 const char* kind_of(const Var& value) {

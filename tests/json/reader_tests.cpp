@@ -147,3 +147,132 @@ TEST_CASE("json reader: member names are unique per object, however many", "[jso
                           Catch::Contains("duplicate member name \"m1\""));
     }
 }
+
+TEST_CASE("json reader: a repeated name is found however alike the names are", "[json]") {
+    // Names that differ only in their second and fourth bytes share the tokenizer's bit for a
+    // name, so each one is compared with all the others; the m-names mostly do not.
+    for (const bool alike : {true, false}) {
+        const auto name = [alike](int i) {
+            if (!alike)
+                return "m" + std::to_string(i);
+            return std::string{'a', static_cast<char>('a' + i / 26), 'b',
+                               static_cast<char>('a' + i % 26), 'c'};
+        };
+        for (const int count : {1, 2, 5, 31, 32, 33, 70}) {
+            std::string text = "{";
+            for (int i = 0; i < count; ++i)
+                text += "\"" + name(i) + "\":" + std::to_string(i) + ",";
+            INFO(text);
+            CHECK(error_of(text + "\"" + name(count) + "\":0}").empty());
+            for (const int again : {0, count / 2, count - 1}) {
+                const std::string expected = "line 1, column " + std::to_string(text.size() + 1) +
+                                             ": duplicate member name \"" + name(again) + "\"";
+                CHECK(error_of(text + "\"" + name(again) + "\":0}") == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("json reader: each byte of a string, wherever it falls", "[json]") {
+    // Plain bytes are read several at a time (16, 8, then 1 as fewer are left before the text's
+    // end): every byte value at every place in such a step, before and after a run, at several
+    // distances from the end.
+    for (std::size_t before = 0; before <= 33; ++before) {
+        const std::string run(before, 'x');
+        for (int at = 0; at < 4 * 256; ++at) {
+            const int value = at % 256;
+            const std::string blanks(std::size_t{1} << (at / 256 * 2), ' ');  // 1, 4, 16, 64
+            const auto byte = static_cast<char>(value);
+            if (value == 0)
+                continue;  // a NUL: a case of its own
+            const std::string text = "{\"k\":\"" + run + byte + "yz\"" + blanks + "}";
+            const std::string column = std::to_string(7 + before);
+            INFO(before << " plain bytes, then byte " << value << ", then " << blanks.size());
+            if (value < 0x20) {
+                CHECK(error_of(text) ==
+                      "line 1, column " + column +
+                          ": a control character inside a string must be escaped");
+            } else if (value >= 0x80) {
+                CHECK(error_of(text) ==
+                      "line 1, column " + column + ": invalid UTF-8 (JSON text is UTF-8)");
+            } else if (byte == '"') {
+                CHECK(error_of(text) ==
+                      "line 1, column " + std::to_string(8 + before) + ": ',' or '}' expected");
+            } else if (byte == '\\') {
+                CHECK(error_of(text) == "line 1, column " + std::to_string(8 + before) +
+                                            ": invalid escape in a string");
+            } else {
+                CHECK(as_object(parse(text))->getValue<std::string>("k") == run + byte + "yz");
+            }
+        }
+        // Escapes and UTF-8 after a run, and a run after them.
+        const auto object = as_object(parse("{\"k\":\"" + run + "\\n" + run + "\xc3\xa9" + run +
+                                            "\\u00e9\xf0\x9f\x98\x80" + run + "\"}"));
+        CHECK(object->getValue<std::string>("k") ==
+              run + "\n" + run + "\xc3\xa9" + run + "\xc3\xa9\xf0\x9f\x98\x80" + run);
+        // The text's last bytes: the string ends, or the text ends inside it.
+        CHECK(parse("\"" + run + "\"").extract<std::string>() == run);
+        CHECK(error_of("\"" + run) ==
+              "line 1, column " + std::to_string(2 + before) + ": the text ends inside a string");
+    }
+}
+
+TEST_CASE("json reader: blanks between all tokens, or none", "[json]") {
+    const auto spaced = as_object(parse(" \t\r\n{ \"a\" :\t[ 1 ,\r\n2 ] ,\n\"b\"\t: { } }\n "));
+    REQUIRE(spaced);
+    CHECK(spaced->getArray("a")->size() == 2);
+    CHECK(error_of("{\"a\":[1,2],\"b\":{}}").empty());
+    CHECK(error_of("{\"a\" \n\t:1 2}") == "line 2, column 5: ',' or '}' expected");
+}
+
+TEST_CASE("json reader: names of nested objects past the ones kept in place", "[json]") {
+    // 20 names outside and 20 inside: more open names than the tokenizer keeps without
+    // allocating; each object still checks only its own.
+    std::string outer = "{";
+    for (int i = 0; i < 20; ++i)
+        outer += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    std::string inner = "\"inner\":{";
+    for (int i = 0; i < 20; ++i)
+        inner += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    const std::string closed = outer + inner + "\"last\":0},";
+    CHECK(error_of(closed + "\"m20\":0,\"m21\":{\"m1\":1}}").empty());
+    CHECK(error_of(outer + inner + "\"m19\":0}}") ==
+          "line 1, column " + std::to_string(outer.size() + inner.size() + 1) +
+              ": duplicate member name \"m19\"");
+    CHECK(error_of(closed + "\"m20\":0,\"m7\":0}") ==
+          "line 1, column " + std::to_string(closed.size() + 9) + ": duplicate member name \"m7\"");
+    CHECK(error_of(closed + "\"inner\":0}") == "line 1, column " +
+                                                   std::to_string(closed.size() + 1) +
+                                                   ": duplicate member name \"inner\"");
+}
+
+TEST_CASE("json reader: a NUL byte is the error, wherever it is and whatever comes first",
+          "[json]") {
+    // validate() searches for a NUL only once the text has failed: the same answers as parse().
+    const std::pair<std::string, std::string> table[] = {
+        {std::string("{\"a\" 1}\0", 8), "line 1, column 8: contains a NUL byte"},
+        {std::string("[1,]\n\0", 6), "line 2, column 1: contains a NUL byte"},
+        {std::string("\"0123456789abcdef\0\"", 19), "line 1, column 18: contains a NUL byte"},
+        {std::string("{\"a\":1,\"a\":2}\0", 14), "line 1, column 14: contains a NUL byte"},
+        {std::string("\xEF\xBB\xBF\0", 4),
+         "line 1, column 1: starts with a UTF-8 byte-order mark (EF BB BF), "
+         "which JSON text must not have: save it as UTF-8 without a BOM"},
+    };
+    for (const auto& [text, expected] : table) {
+        INFO(text);
+        CHECK(error_of(text) == expected);
+    }
+}
+
+TEST_CASE("json reader: long integers validate as they parse", "[json]") {
+    // validate() skips converting integers short enough to be a double at worst.
+    const std::string beyond = "line 1, column 1: a number beyond the range of a double";
+    CHECK(error_of(std::string(300, '9')).empty());
+    CHECK(error_of("-" + std::string(299, '9')).empty());
+    CHECK(error_of(std::string(301, '9')).empty());
+    CHECK(error_of("1" + std::string(308, '0')).empty());
+    CHECK(error_of("2" + std::string(308, '0')) == beyond);
+    CHECK(error_of("-" + std::string(400, '9')) == beyond);
+    CHECK(error_of("[18446744073709551616, -9223372036854775809, 1e308]").empty());
+    CHECK(parse(std::string(300, '9')).extract<double>() == Approx(1e300));
+}
