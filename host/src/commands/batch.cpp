@@ -270,6 +270,10 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     std::vector<std::unique_ptr<plugin_instance>> pool;
     for (unsigned i = 0; i < workers; ++i)
         pool.push_back(std::make_unique<plugin_instance>(library, config_json, &host));
+    // A worker destroys its instance once the lines run out, while the others finish theirs (the
+    // teardown overlaps their work instead of following it). A cancel must not overlap a
+    // destroy: the first signal's handler cancels under this mutex what is still in the pool.
+    std::mutex pool_mutex;
 
     result_printer printer(items, io);
     std::atomic<std::size_t> next{0};
@@ -278,7 +282,7 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
     if (options.timeout_seconds)
         per_item.timeout = std::chrono::duration<double>(*options.timeout_seconds);
 
-    auto work = [&](plugin_instance& instance) {
+    auto run_lines = [&](plugin_instance& instance) {
         for (;;) {
             const std::size_t index = next.fetch_add(1);
             if (index >= items.size())
@@ -309,6 +313,12 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
             }
         }
     };
+    auto work = [&](std::size_t slot) {
+        run_lines(*pool[slot]);
+        std::unique_ptr<plugin_instance> done;  // destroyed last: out of the pool and the lock
+        const std::lock_guard<std::mutex> lock(pool_mutex);
+        done.swap(pool[slot]);
+    };
 
     // The first signal cancels every instance and stops the batch (unstarted lines are
     // Cancelled); a second one gives up waiting: every unfinished line is printed as Cancelled.
@@ -317,14 +327,17 @@ int run_batch(const std::shared_ptr<const plugin_library>& library, const ah_hos
         routed.emplace(options.signals->route_to(
             [&](int signo) {
                 stop_code.store(exit_code_for_signal(signo));
-                for (const auto& instance : pool)
-                    instance->cancel();
+                const std::lock_guard<std::mutex> lock(pool_mutex);
+                for (const auto& instance : pool) {
+                    if (instance)
+                        instance->cancel();
+                }
             },
             [&](int signo) { printer.abandon(exit_code_for_signal(signo)); }));
     }
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < workers; ++i)
-        threads.emplace_back(work, std::ref(*pool[i]));
+        threads.emplace_back(work, i);
 
     int worst = printer.wait_printed();
     io.out.flush();
