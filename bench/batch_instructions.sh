@@ -67,43 +67,28 @@ if [ "$accepted" != "$lines" ]; then
   exit 1
 fi
 callgrind_annotate --inclusive=yes --threshold=100 "$out" >"$BENCH_TMP/annotate.txt"
-python3 - "$BENCH_TMP/annotate.txt" "$lines" <<'PY'
-import re, sys
+python3 - "$BENCH_TMP/annotate.txt" "$lines" "$here" <<'PY'
+import sys
 path, lines = sys.argv[1], int(sys.argv[2])
-inclusive, total = {}, None
-for line in open(path):
-    m = re.match(r"\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?PROGRAM TOTALS", line)
-    if m:
-        total = int(m.group(1).replace(",", ""))
-        continue
-    m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.+)$", line)
-    if m:
-        inclusive[m.group(2)] = max(inclusive.get(m.group(2), 0), int(m.group(1).replace(",", "")))
-
-def cost(fragment):
-    """The largest inclusive count of a function whose name holds the fragment (0 if none)."""
-    return max((v for k, v in inclusive.items() if fragment in k), default=0)
-
-if total is None:
-    sys.exit("batch_instructions.sh: no PROGRAM TOTALS in callgrind's output")
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[3])
+from callgrind_inclusive import InclusiveCounts
+counts = InclusiveCounts(path)
+total, cost = counts.total, counts.cost
 print(f"instructions per line of a {lines}-line batch at --parallel 8 (callgrind, start-up included):")
 print(f"  total                                   {total / lines / 1000:7.1f} k")
+events = cost("compshare::detach::progress::sent(") + cost("compshare::detach::progress::done(")
 pieces = [
-    ("the plugin's call (ah_plugin_invoke)", "???:ah_plugin_invoke"),
-    ("  Poco's send", "Poco::Net::HTTPClientSession::sendRequest("),
-    ("  Poco's receive", "Poco::Net::HTTPClientSession::receiveResponse("),
-    ("  the two events (log callback incl.)", "compshare::detach::progress::sent("),
-    ("", "compshare::detach::progress::done("),
-    ("the host's result check", "actionhost::core::json_object_problem"),
-    ("the host's framing of the events", "actionhost::core::log_sink::write("),
-    ("the host's line check", "actionhost::core::check_input("),
-    ("loading (ld.so relocations)", "_dl_relocate_object"),
+    ("the plugin's call (ah_plugin_invoke)", cost("???:ah_plugin_invoke")),
+    ("  Poco's send", cost("Poco::Net::HTTPClientSession::sendRequest(")),
+    ("  Poco's receive", cost("Poco::Net::HTTPClientSession::receiveResponse(")),
+    ("  the two events (log callback incl.)", events),
+    ("the host's result check", cost("actionhost::core::json_object_problem")),
+    ("the host's framing of the events", cost("actionhost::core::log_sink::write(")),
+    ("the host's line check", cost("actionhost::core::check_input(")),
+    ("loading (ld.so relocations)", cost("_dl_relocate_object")),
 ]
-events = cost(pieces[3][1]) + cost(pieces[4][1])
-for label, fragment in pieces:
-    if not label:
-        continue
-    value = events if "two events" in label else cost(fragment)
+for label, value in pieces:
     print(f"  {label:40s}{value / lines / 1000:7.1f} k")
 print(f"RESULT batch_instructions lines={lines} per_line={total / lines:.0f}")
 PY

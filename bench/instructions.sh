@@ -42,28 +42,14 @@ valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
 }
 grep -q "failures=0" "$BENCH_TMP/bench.log" || { cat "$BENCH_TMP/bench.log" >&2; exit 1; }
 callgrind_annotate --inclusive=yes --threshold=100 "$out" >"$BENCH_TMP/annotate.txt"
-python3 - "$BENCH_TMP/annotate.txt" "$calls" "$breakdown" <<'PY'
-import re, sys
+python3 - "$BENCH_TMP/annotate.txt" "$calls" "$breakdown" "$here" <<'PY'
+import sys
 path, calls, breakdown = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-inclusive = {}
-total = None
-for line in open(path):
-    m = re.match(r"\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?PROGRAM TOTALS", line)
-    if m:
-        total = int(m.group(1).replace(",", ""))
-        continue
-    # "  12,345 (20.19%)  file:function [object]": the function is matched by a fragment.
-    m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.+)$", line)
-    if m:
-        name = m.group(2)
-        inclusive[name] = max(inclusive.get(name, 0), int(m.group(1).replace(",", "")))
-
-def cost(fragment):
-    """Inclusive instructions of the first function whose name contains `fragment`."""
-    return max((v for k, v in inclusive.items() if fragment in k), default=0)
-
-if total is None:
-    sys.exit("instructions.sh: no totals in the callgrind output")
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[4])
+from callgrind_inclusive import InclusiveCounts
+counts = InclusiveCounts(path)
+total, cost = counts.total, counts.cost
 poco = (cost("Poco::Net::HTTPClientSession::sendRequest(")
         + cost("Poco::Net::HTTPClientSession::receiveResponse("))
 ours = total - poco
