@@ -103,6 +103,13 @@ put_state() { curl -sS -f -X PUT --data-binary @"$1" "$EMULATOR_URL/_emulator/st
 "$emulator" --print-default-state >"$BENCH_TMP/default-state.json"
 
 results=()
+# The rate of the run timed by $start and $end: printed as "RESULT $2: ...", kept under key $1.
+record() {
+  local rate
+  rate=$(python3 -c "print(round($total/($end-$start),1))")
+  echo "RESULT $2: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
+  results+=("$1 $rate")
+}
 for r in $(seq "$repeat"); do
   put_state "$BENCH_TMP/default-state.json"
   cap=$(wrk_rate)
@@ -132,9 +139,7 @@ PY
       echo "batch: N=$n: the results above are wrong" >&2
       exit 1
     fi
-    rate=$(python3 -c "print(round($total/($end-$start),1))")
-    echo "RESULT batch run $r N=$n: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
-    results+=("n$n $rate")
+    record "n$n" "batch run $r N=$n"
   done
   for client in ${floors:+raw poco}; do
     put_state "$BENCH_TMP/state.json"
@@ -147,9 +152,7 @@ PY
       echo "batch: the $client floor got $accepted accepted answers of $total" >&2
       exit 1
     fi
-    rate=$(python3 -c "print(round($total/($end-$start),1))")
-    echo "RESULT floor run $r $client N=8: $total $noun in $(python3 -c "print(round($end-$start,3))") s = $rate $noun/s"
-    results+=("f$client $rate")
+    record "f$client" "floor run $r $client N=8"
   done
 done
 printf '%s\n' "${results[@]}" | NOUN=$noun python3 -c '
