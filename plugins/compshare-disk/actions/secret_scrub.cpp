@@ -3,8 +3,7 @@
 namespace compshare::detach {
 
 void scrub_in_place(std::string& text, std::string_view secret) {
-    // Most fields (ids, states) are shorter than the key: nothing to search.
-    if (secret.size() < min_scrubbed_secret || text.size() < secret.size())
+    if (!holds_secret(text, secret))  // the usual case: ids and states hold no key
         return;
     const std::string_view marker = scrubbed_marker;
     for (auto at = text.find(secret); at != std::string::npos;
